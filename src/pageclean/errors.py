@@ -1,0 +1,46 @@
+"""The exception tree: every bad input is a ``RejectError`` carrying a reason code and a sentence."""
+
+from __future__ import annotations
+
+
+class PagecleanError(Exception):
+    """Root of every error pageclean raises on purpose."""
+
+
+class RejectError(PagecleanError):
+    """A raw page that cannot become a ``videos`` row.
+
+    ``reason`` is a short stable code (it lands in ``rejects.reason`` and downstream queries group
+    by it); ``detail`` is a sentence a person understands.
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class ConfigError(PagecleanError):
+    """Bad command-line or environment configuration (a user error, not a page error)."""
+
+
+class CuratedLockedError(PagecleanError):
+    """Another run holds the curated folder's lock."""
+
+
+# Reason codes, in one place so the README and the rejects table agree.
+REASONS: dict[str, str] = {
+    "unsupported_format": "the file's extension is not one pageclean parses",
+    "empty": "the file is empty or holds only whitespace",
+    "binary": "the bytes are not text (an image, an archive, or NUL-filled)",
+    "undecodable": "no text encoding fits the bytes",
+    "too_large": "the file is larger than --max-bytes",
+    "not_a_watch_page": "the page is not a YouTube watch page (consent wall, channel, search, other site)",
+    "no_content": "the page parsed but holds no title or video data",
+    "bad_json": "a .json file that is not a JSON object",
+    "bad_sidecar": "the <file>.meta.json sidecar is unreadable; the page was parsed without it",
+    "symlink_outside": "a symlink that points outside the raw folder; never followed",
+    "unreadable": "the file could not be read (permissions, vanished during the run)",
+    "orphan_sidecar": "a .meta.json sidecar with no raw page beside it",
+    "internal_error": "a bug in pageclean; the page is kept as a reject so the batch completes",
+}
