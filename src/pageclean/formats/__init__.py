@@ -1,0 +1,1 @@
+"""Format parsers: one raw page (text dump, HTML, InnerTube JSON) -> one ``ParsedPage``."""
