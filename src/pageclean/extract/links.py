@@ -1,0 +1,207 @@
+"""Links in descriptions and comments: display URLs -> absolute http(s) URLs with their domain.
+
+A text dump shows links the way YouTube displays them: no scheme, and cut after ~37 characters
+with "..." (``link.springer.com/chapter/10....``). HTML and JSON give the real href, often wrapped
+in YouTube's redirector (``https://www.youtube.com/redirect?...&q=TARGET``). Both end here. Only
+http(s) URLs are ever emitted; ``javascript:``, ``data:`` and the like are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from pageclean.extract.chapters import parse_timestamp
+from pageclean.model import Link
+
+# Top-level domains accepted for a bare domain with no path ("gradientscience.org"). With a path
+# ("myrtle.ai/learn/...") any alphabetic TLD of two letters or more is accepted. The list keeps
+# "node.js" or "e.g" in a sentence from becoming a link.
+COMMON_TLDS = frozenset(
+    "com org net edu gov io ai co me dev app info biz tv fm ly gl gg to be us uk de fr es it nl ru "
+    "kz ua pl jp cn kr in br ca au ch se no fi dk at cz sk hu ro bg gr tr il ir sa ae eg za ng ke "
+    "mx ar cl pe ve id my sg th vn ph pk bd lk np mn uz kg tj am ge az by lt lv ee is ie pt be lu "
+    "hr si rs ba mk al md xyz site online tech ml page blog news wiki link ms sh so st cc ws ninja "
+    "academy science studio art design pro club live stream video youtube google".split()
+)
+
+# A display URL: optional scheme, dotted host, optional path; stops at whitespace and at the
+# closing brackets and quotes that wrap links in prose.
+_URL = re.compile(
+    r"(?<![\w@./-])"
+    r"(?P<url>(?:https?://)?(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?P<tld>[a-z]{2,24})\b(?::\d{2,5})?(?P<path>[/?#][^\s<>\"'\]\)}]*)?)",
+    re.IGNORECASE,
+)
+_ELLIPSIS = ("...", "…")
+_YOUTUBE_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
+_VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# Characters that can hide a scheme ("java\tscript:", "java\u200bscript:").
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def domain_of(url: str) -> str | None:
+    """The host without ``www.``, lower-cased: ``https://www.YouTube.com/x`` -> ``youtube.com``."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def safe_http_url(href: str) -> str | None:
+    """``href`` when it is an absolute http(s) URL (after undoing obfuscation), else None.
+
+    >>> safe_http_url("jav\\tascript:alert(1)") is None, safe_http_url("//example.com/a")
+    (True, 'https://example.com/a')
+    """
+    if not href:
+        return None
+    cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFKC", href))
+    if cleaned.startswith("//"):
+        cleaned = "https:" + cleaned
+    scheme = cleaned.split(":", 1)[0].lower() if ":" in cleaned else ""
+    if scheme not in ("http", "https"):
+        return None
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if not parts.hostname:
+        return None
+    return cleaned
+
+
+def unwrap_redirect(url: str) -> str:
+    """YouTube's redirector -> its target: ``https://www.youtube.com/redirect?q=https%3A...``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    if host == "youtube.com" and parts.path == "/redirect":
+        target = parse_qs(parts.query).get("q")
+        if target:
+            return unquote(target[0]) if "%" in target[0] else target[0]
+    return url
+
+
+def youtube_target(url: str) -> tuple[str | None, int | None]:
+    """(video_id, start_seconds) for a YouTube video link; (None, None) otherwise.
+
+    >>> youtube_target("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=754s")
+    ('dQw4w9WgXcQ', 754)
+    >>> youtube_target("https://youtu.be/dQw4w9WgXcQ?t=1m2s")
+    ('dQw4w9WgXcQ', 62)
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.").removeprefix("music.")
+    if not any(host == h or host.endswith("." + h) for h in _YOUTUBE_HOSTS):
+        return None, None
+    query = parse_qs(parts.query)
+    video_id: str | None = None
+    if host == "youtu.be":
+        video_id = parts.path.strip("/").split("/")[0] or None
+    elif parts.path == "/watch":
+        video_id = (query.get("v") or [None])[0]
+    else:
+        m = re.match(r"^/(?:shorts|live|embed|v)/([^/?#]+)", parts.path)
+        video_id = m.group(1) if m else None
+    if video_id is None or not _VIDEO_ID.match(video_id):
+        return None, None
+    t = (query.get("t") or query.get("start") or [None])[0]
+    return video_id, _start_seconds(t)
+
+
+def _start_seconds(t: str | None) -> int | None:
+    if not t:
+        return None
+    if t.isdigit():
+        return int(t)
+    if t.endswith("s") and t[:-1].isdigit():
+        return int(t[:-1])
+    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", t)
+    if m and any(m.groups()):
+        h, mi, s = (int(g or 0) for g in m.groups())
+        return h * 3600 + mi * 60 + s
+    return parse_timestamp(t)
+
+
+def link_from_href(
+    href: str, display_text: str | None, origin: str, label: str | None = None
+) -> Link | None:
+    """A link whose real target is known (HTML/JSON): unwrap, resolve, keep only http(s)."""
+    url = safe_http_url(href)
+    if url is None:
+        return None
+    url = safe_http_url(unwrap_redirect(url))
+    if url is None:
+        return None
+    domain = domain_of(url)
+    if domain is None:
+        return None
+    video_id, start = youtube_target(url)
+    display = display_text or url
+    return Link(
+        url=url,
+        domain=domain,
+        origin=origin,
+        display_text=display,
+        label=label,
+        truncated=display.rstrip().endswith(_ELLIPSIS),
+        linked_video_id=video_id,
+        linked_start_seconds=start,
+    )
+
+
+def _from_display(display: str, origin: str, label: str | None) -> Link | None:
+    truncated = display.endswith(_ELLIPSIS)
+    core = display
+    for tail in _ELLIPSIS:
+        core = core.removesuffix(tail)
+    if not truncated:
+        core = core.rstrip(".,;:!?")  # sentence punctuation after a link is not part of it
+    url = core if re.match(r"^https?://", core, re.I) else "https://" + core
+    link = link_from_href(url, display, origin, label)
+    if link is not None:
+        link.truncated = truncated
+    return link
+
+
+def _is_url_shaped(m: re.Match[str]) -> bool:
+    has_path = bool(m["path"]) or m["url"].lower().startswith(("http://", "https://", "www."))
+    return has_path or m["tld"].lower() in COMMON_TLDS
+
+
+def links_from_text(text: str | None, origin: str) -> list[Link]:
+    """Every display URL in free text, with the reference line above it as its label.
+
+    >>> [(l.url, l.truncated, l.label) for l in links_from_text(
+    ...     "Deep Learning for Symbolic Mathematics [Lample]\\narxiv.org/pdf/1912.01412.pdf\\n"
+    ...     "Pod version: anchor.fm/machinelearningstre...", "description")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('https://arxiv.org/pdf/1912.01412.pdf', False, 'Deep Learning for Symbolic Mathematics [Lample]'),
+     ('https://anchor.fm/machinelearningstre', True, 'Pod version')]
+    """
+    if not text:
+        return []
+    links: list[Link] = []
+    previous: str | None = None  # the last non-empty line that held no link
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        matches = [m for m in _URL.finditer(line) if _is_url_shaped(m)]
+        for m in matches:
+            display = m["url"]
+            end = m.end("url")
+            # keep a truncation ellipsis that the path regex stopped before ("…" is not in it)
+            if line[end : end + 1] == "…":
+                display += "…"
+            before = line[: m.start("url")].strip().rstrip(":-–—").strip()
+            label = before if before and len(matches) == 1 else previous
+            link = _from_display(display, origin, label or None)
+            if link is not None:
+                links.append(link)
+        previous = None if matches else (line.rstrip(":").strip() or None)
+    return links
