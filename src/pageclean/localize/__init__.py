@@ -1,12 +1,22 @@
-"""The language layer: YouTube UI labels in ~80 languages -> canonical values (CONTRACT STUB).
+"""The language layer: YouTube UI labels in ~80 languages -> canonical values.
 
-Public API (stable; issue 3 fills in the implementation):
+Public API:
 
 - ``parse_count(text, language=None) -> int | None``
 - ``parse_relative_age(text, language=None) -> timedelta | None``
 - ``detect_ui_language(text) -> str | None`` and ``detect(text) -> Detection``
 - ``match_label(line, language=None, kinds=None) -> Label | None``
 - ``supported_languages() -> list[str]`` and ``normalize_language(code) -> str | None``
+
+Strings YouTube prints live in ``data/<hl>.toml``; CLDR (via Babel) supplies compact-number
+suffixes, separators and relative-time patterns; the TOML corrections win where they differ.
+
+>>> parse_count("Рет қаралды 22 М.")
+22000
+>>> parse_relative_age("vor 4 Jahren").days
+1460
+>>> match_label("Рет қаралды 10,936").english
+'10,936 views'
 """
 
 from __future__ import annotations
@@ -14,6 +24,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+
+from ._text import clean
+from .catalog import HL_CODES, UNIT_SECONDS, load_catalog
+from .catalog import normalize_language as _normalize
+from .labels import Hit, _affix_language, _suffix_regex, count_in, match_all
+
+__all__ = [
+    "Detection",
+    "Label",
+    "detect",
+    "detect_ui_language",
+    "match_label",
+    "normalize_language",
+    "parse_count",
+    "parse_relative_age",
+    "supported_languages",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,22 +61,144 @@ class Detection:
     reason: str | None = None  # why language is None, when it is
 
 
-def parse_count(text: str, language: str | None = None) -> int | None:
-    raise NotImplementedError
+_COUNT_NOUNS = {
+    "views": ("view", "views"),
+    "comments": ("Comment", "Comments"),
+    "likes": ("like", "likes"),
+    "subscribers": ("subscriber", "subscribers"),
+}
+_STATUS_ENGLISH = {
+    "streamed": "Streamed {}",
+    "premiered": "Premiered {}",
+    "edited": "{} (edited)",
+    "scheduled": "Scheduled {}",
+}
 
 
-def parse_relative_age(text: str, language: str | None = None) -> timedelta | None:
-    raise NotImplementedError
+def _english(hit: Hit) -> str:
+    kind = hit.entry.kind
+    if kind == "age":
+        assert isinstance(hit.value, timedelta)
+        unit = hit.entry.unit or "day"
+        n = int(hit.value.total_seconds()) // UNIT_SECONDS[unit]
+        text = f"{n} {unit}{'' if n == 1 else 's'} ago"
+        return _STATUS_ENGLISH.get(hit.status or "", "{}").format(text)
+    one, many = _COUNT_NOUNS[kind]
+    return f"{hit.value:,} {one if hit.value == 1 else many}"
+
+
+def _resolve(language: str | None) -> str | None:
+    if language is None:
+        return None
+    code = _normalize(language)
+    if code is None:
+        raise ValueError(f"unsupported UI language {language!r}; see supported_languages()")
+    return code
 
 
 def match_label(
     line: str, language: str | None = None, kinds: Iterable[str] | None = None
 ) -> Label | None:
-    raise NotImplementedError
+    """The whole line as one UI label, or None (content lines, sentences, bare numbers).
+
+    Cached per (line, language, kinds); pass ``language`` once it is known: a single
+    catalog is searched instead of all of them.
+
+    >>> match_label("Пікірлер: 37")
+    Label(kind='comments', value=37, english='37 Comments', language='kk', status=None)
+    >>> match_label("Streamed 2 days ago").english
+    'Streamed 2 days ago'
+    >>> match_label("I think 3 years ago I saw this") is None
+    True
+    """
+    hits = match_all(line, _resolve(language), frozenset(kinds) if kinds is not None else None)
+    if not hits:
+        return None
+    hit = hits[0]
+    return Label(hit.entry.kind, hit.value, _english(hit), hit.entry.language, hit.status)
+
+
+def parse_count(text: str, language: str | None = None) -> int | None:
+    """A view/comment/like/subscriber count as YouTube prints it, in full or compact.
+
+    >>> parse_count("7 744 083 просмотра")
+    7744083
+    >>> parse_count("1,5 тыс.", "ru"), parse_count("1,234", "en")
+    (1500, 1234)
+    >>> parse_count("2,4 B görüntüleme"), parse_count("11 mil M de visualizaciones")
+    (2400, 11000000000)
+    >>> parse_count("no number here") is None
+    True
+    """
+    code = _resolve(language)
+    counts = ("views", "comments", "likes", "subscribers")
+    for part in _parts(text):
+        hits = match_all(part, code, frozenset(counts))
+        if hits:
+            return int(hits[0].value)  # type: ignore[arg-type]
+    cleaned = clean(text)
+    if code is None:
+        code = _language_from_affix(cleaned)
+    return count_in(load_catalog(code), cleaned)
+
+
+def _language_from_affix(text: str) -> str:
+    """The catalog whose compact affix the number carries ("22 М." -> kk), best-ranked."""
+    m = _suffix_regex(None).search(text)
+    if m is not None and (m.group("suf") or m.group("pre")):
+        return _affix_language(m)
+    return "en"
+
+
+def parse_relative_age(text: str, language: str | None = None) -> timedelta | None:
+    """A relative age ("3 жыл бұрын", "Год назад", "منذ يومين") as a timedelta.
+
+    Years count 365 days, months 30, weeks 7. A status wrapper ("Streamed", "(edited)") is
+    allowed; a trailing age after a handle ("@user 3 жыл бұрын") is found too.
+
+    >>> parse_relative_age("3 жыл бұрын").days
+    1095
+    >>> parse_relative_age("Неделю назад")
+    datetime.timedelta(days=7)
+    >>> parse_relative_age("منذ سنتين").days
+    730
+    """
+    code = _resolve(language)
+    for part in _parts(text):
+        hits = match_all(part, code, frozenset({"age"}))
+        if hits:
+            return hits[0].value  # type: ignore[return-value]
+    return None
+
+
+# How many leading words may precede a label on a line before it stops being "short"
+# ("@handle 3 жыл бұрын" has one).
+MAX_LEADING_WORDS = 3
+
+
+def _parts(text: str) -> list[str]:
+    """The text, its ' • '-separated parts, and its tails after up to 3 leading words."""
+    text = text.strip()
+    out = [text]
+    if "•" in text:
+        out += [p.strip() for p in text.split("•") if p.strip()]
+    words = text.split()
+    for i in range(1, min(MAX_LEADING_WORDS, len(words) - 1) + 1):
+        out.append(" ".join(words[i:]))
+    return out
 
 
 def detect(text: str | Iterable[str]) -> Detection:
-    raise NotImplementedError
+    """The UI language, voted by the UI labels only (content lines never vote).
+
+    >>> detect(["Рет қаралды 10,936", "3 жыл бұрын", "Пікірлер: 37"]).language
+    'kk'
+    >>> detect(["hello world"]).reason
+    'no YouTube UI label recognised'
+    """
+    from .detect import detect as _detect
+
+    return _detect(text)
 
 
 def detect_ui_language(text: str) -> str | None:
@@ -57,8 +206,20 @@ def detect_ui_language(text: str) -> str | None:
 
 
 def supported_languages() -> list[str]:
-    raise NotImplementedError
+    """YouTube's hl codes, in the order of its language menu.
+
+    >>> len(supported_languages()) >= 80 and "kk" in supported_languages()
+    True
+    """
+    return list(HL_CODES)
 
 
 def normalize_language(code: str | None) -> str | None:
-    raise NotImplementedError
+    """Any spelling of a language tag -> YouTube hl code; regional codes fall back to the base.
+
+    >>> normalize_language("de_AT"), normalize_language("he"), normalize_language("ZH-tw")
+    ('de', 'iw', 'zh-TW')
+    >>> normalize_language("xx") is None
+    True
+    """
+    return _normalize(code)

@@ -1,0 +1,317 @@
+"""Per-language catalogs: YouTube's UI strings from data/<hl>.toml merged with CLDR data from Babel.
+
+A catalog turns every label shape a language can print into a *skeleton key* (the label with its
+number replaced by ``#``, casefolded, whitespace removed), so recognising a line is one regex
+substitution and one dict lookup. Catalogs are built lazily, once per language, and cached.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from ._text import clean, squash
+
+# YouTube's hl codes, in the order of its own language menu.
+HL_CODES: tuple[str, ...] = (
+    "af", "az", "id", "ms", "bs", "ca", "cs", "da", "de", "et", "en-IN", "en-GB", "en", "es",
+    "es-419", "es-US", "eu", "fil", "fr", "fr-CA", "gl", "hr", "zu", "is", "it", "sw", "lv", "lt",
+    "hu", "nl", "no", "uz", "pl", "pt-PT", "pt", "ro", "sq", "sk", "sl", "sr-Latn", "fi", "sv",
+    "vi", "tr", "be", "bg", "ky", "kk", "mk", "mn", "ru", "sr", "uk", "el", "hy", "iw", "ur",
+    "ar", "fa", "ne", "mr", "hi", "as", "bn", "pa", "gu", "or", "ta", "te", "kn", "ml", "si",
+    "th", "lo", "my", "ka", "am", "km", "zh-CN", "zh-TW", "zh-HK", "ja", "ko",
+)  # fmt: skip
+
+# Tie-break order for detection: roughly YouTube's audience by UI language, most common first,
+# and a base language always before its regional variants (so "base unless region-specific").
+DEFAULT_ORDER: tuple[str, ...] = (
+    "en", "es", "pt", "hi", "ja", "ru", "id", "ko", "de", "fr", "tr", "vi", "ar", "it", "th",
+    "pl", "uk", "nl", "fa", "zh-TW", "zh-CN", "zh-HK", "iw", "ms", "fil", "ro", "cs", "hu", "el",
+    "sv", "kk", "bn", "ur", "ta", "te", "mr", "sr", "bg", "be", "uz", "az", "ky", "mn", "mk",
+)  # fmt: skip
+_RANK = {code: i for i, code in enumerate(DEFAULT_ORDER)}
+for _code in HL_CODES:
+    _base = _code.split("-")[0]
+    # Regional variants rank right after everything else but keep their base's relative order.
+    _RANK.setdefault(_code, 1000 + _RANK.get(_base, 500) if "-" in _code else 500 + len(_RANK))
+
+
+def rank(code: str) -> int:
+    return _RANK.get(code, 10_000)
+
+
+# hl code -> Babel locale identifier, where they differ.
+_BABEL_ID = {
+    "iw": "he", "no": "nb", "sr-Latn": "sr_Latn", "zh-CN": "zh_Hans_CN", "zh-TW": "zh_Hant_TW",
+    "zh-HK": "zh_Hant_HK", "fil": "fil",
+}  # fmt: skip
+# Aliases accepted by normalize_language beyond "case and _/- insensitive, region falls back".
+_ALIASES = {
+    "he": "iw", "nb": "no", "nn": "no", "tl": "fil", "zh": "zh-CN", "zh-hans": "zh-CN",
+    "zh-hant": "zh-TW", "zh-sg": "zh-CN", "zh-mo": "zh-HK", "sr-cyrl": "sr", "in": "id",
+    "pt-br": "pt", "sr-latn-rs": "sr-Latn", "zh-hans-cn": "zh-CN", "zh-hant-tw": "zh-TW",
+    "zh-hant-hk": "zh-HK",
+}  # fmt: skip
+_BY_LOWER = {code.lower(): code for code in HL_CODES}
+
+UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
+UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400,
+                "month": 30 * 86400, "year": 365 * 86400}  # fmt: skip
+COUNT_KINDS = ("views", "comments", "likes", "subscribers")
+# CLDR plural categories whose pattern, when it has no {0}, stands for a fixed count (ar duals).
+_FIXED_CATEGORY_COUNT = {"one": 1, "two": 2}
+_NUMBER_WORDS = {"one": 1, "two": 2}
+
+
+def normalize_language(code: str | None) -> str | None:
+    """Map any spelling of a language tag to a YouTube hl code, or None if unsupported."""
+    if not code:
+        return None
+    key = code.strip().replace("_", "-").lower()
+    while key:
+        if key in _BY_LOWER:
+            return _BY_LOWER[key]
+        if key in _ALIASES:
+            return _ALIASES[key]
+        if "-" not in key:
+            return None
+        key = key.rsplit("-", 1)[0]
+    return None
+
+
+def base_of(code: str) -> str | None:
+    """The hl code a regional variant inherits its YouTube strings from (en-GB -> en)."""
+    base = code.split("-")[0]
+    return base if base != code and base in _BY_LOWER else None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a skeleton key means in one language."""
+
+    language: str
+    kind: str  # views | comments | likes | subscribers | age
+    unit: str | None = None  # for ages
+    fixed: int | None = None  # count implied by a numberless form ("Күн бұрын" -> 1)
+
+
+@dataclass(slots=True)
+class Catalog:
+    language: str
+    decimal: str
+    group: str
+    suffixes: dict[str, int] = field(default_factory=dict)  # compact suffix -> multiplier
+    prefixes: dict[str, int] = field(default_factory=dict)  # sw "elfu 2", my ...
+    keys: dict[str, list[Entry]] = field(default_factory=dict)
+    # status wrapper key ("streamed#", "#(edited)") -> status name; '#' stands for the age
+    status: dict[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def multiplier(self, suffix: str) -> int | None:
+        s = clean(suffix)
+        if s in self.suffixes:
+            return self.suffixes[s]
+        folded = s.casefold()
+        return self._folded().get(folded)
+
+    def _folded(self) -> dict[str, int]:
+        return _folded_suffixes(self.language)
+
+
+@cache
+def _folded_suffixes(code: str) -> dict[str, int]:
+    """Case-insensitive view of a catalog's suffixes, dropping any casefold collision."""
+    out: dict[str, int] = {}
+    clash: set[str] = set()
+    for s, m in load_catalog(code).suffixes.items():
+        f = s.casefold()
+        if f in out and out[f] != m:
+            clash.add(f)
+        out[f] = m
+    for f in clash:
+        del out[f]
+    return out
+
+
+def _strip_cldr_quotes(s: str) -> str:
+    return s.replace("''", "\0").replace("'", "").replace("\0", "'")
+
+
+def _skeleton(pattern: str) -> str:
+    """Catalog pattern ("{n} views", "{0} жыл бұрын") -> lookup key ("#views")."""
+    return squash(clean(pattern.replace("{n}", "#").replace("{0}", "#")))
+
+
+@cache
+def _read_toml(code: str) -> dict:
+    path = resources.files("pageclean.localize") / "data" / f"{code}.toml"
+    if not path.is_file():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _babel_locale(code: str) -> Locale | None:
+    try:
+        return Locale.parse(_BABEL_ID.get(code, code.replace("-", "_")))
+    except Exception:  # unknown to this CLDR: the TOML alone must carry the language
+        return None
+
+
+def _add(keys: dict[str, list[Entry]], key: str, entry: Entry) -> None:
+    if not key or key == "#":
+        return  # a bare number is never a label on its own
+    bucket = keys.setdefault(key, [])
+    if entry not in bucket:
+        bucket.append(entry)
+
+
+def _cldr_compact(loc: Locale, cat: Catalog) -> None:
+    for forms in loc.compact_decimal_formats.get("short", {}).values():
+        for magnitude, pattern in forms.items():
+            zeros = pattern.number_pattern.count("0")
+            if zeros == 0:
+                continue  # "0" patterns mean "print in full"
+            mult = int(magnitude) // 10 ** (zeros - 1)
+            if mult <= 1:
+                continue
+            prefix = clean(_strip_cldr_quotes(pattern.prefix[0]))
+            suffix = clean(_strip_cldr_quotes(pattern.suffix[0]))
+            if suffix:
+                cat.suffixes.setdefault(suffix, mult)
+            elif prefix:
+                cat.prefixes.setdefault(prefix, mult)
+
+
+def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
+    """Past relative-time patterns for every unit, width and plural form; returns the 'ago'
+    wrappers derived from them so TOML unit words can be wrapped the same way."""
+    fields = loc._data["date_fields"]
+    durations = loc._data["unit_patterns"]
+    wrappers: set[str] = set()
+    for unit in UNITS:
+        for width in ("", "-short", "-narrow"):
+            past = fields.get(unit + width, {}).get("past", {})
+            for category, pattern in past.items():
+                if "{0}" in pattern:
+                    _add(cat.keys, _skeleton(pattern), Entry(cat.language, "age", unit))
+                    if category == "one":  # "{0} күн бұрын" -> "күн бұрын" means one day
+                        numberless = pattern.replace("{0}", "")
+                        _add(cat.keys, _skeleton(numberless), Entry(cat.language, "age", unit, 1))
+                elif category in _FIXED_CATEGORY_COUNT:  # ar "قبل يومين" = two days
+                    fixed = _FIXED_CATEGORY_COUNT[category]
+                    _add(cat.keys, _skeleton(pattern), Entry(cat.language, "age", unit, fixed))
+            long = durations.get(f"duration-{unit}", {}).get("long", {})
+            for category, pattern in past.items():
+                dur = long.get(category)
+                if dur and "{0}" in dur and dur in pattern and "{0}" in pattern:
+                    wrappers.add(pattern.replace(dur, "{0}", 1))
+    return wrappers
+
+
+def _wrap_units(cat: Catalog, wrappers: set[str], loc: Locale | None, words: dict) -> None:
+    """Every 'ago' wrapper around every duration form (CLDR unit patterns + TOML unit words)."""
+    for unit in UNITS:
+        forms: list[tuple[str, int | None]] = []  # (pattern with {0}, or numberless + count)
+        if loc is not None:
+            for width in ("long", "short", "narrow"):
+                dur = loc._data["unit_patterns"].get(f"duration-{unit}", {}).get(width, {})
+                for category, pattern in dur.items():
+                    if category == "per":
+                        continue
+                    if "{0}" in pattern:
+                        forms.append((pattern, None))
+                        if category == "one" and width == "long":
+                            forms.append((pattern.replace("{0}", ""), 1))
+                    elif category in _FIXED_CATEGORY_COUNT:
+                        forms.append((pattern, _FIXED_CATEGORY_COUNT[category]))
+        for word in words.get(unit, []):
+            forms.append(("{0} " + word, None))
+            forms.append((word, 1))
+        for wrapper in wrappers:
+            for form, fixed in forms:
+                _add(cat.keys, _skeleton(wrapper.replace("{0}", form)),
+                     Entry(cat.language, "age", unit, fixed))
+
+
+def _phrase_value(text: str) -> tuple[str, int]:
+    """TOML phrase values read like English: "1 day", "2 years"."""
+    n, unit = text.split()
+    unit = unit.rstrip("s")
+    if unit not in UNIT_SECONDS:
+        raise ValueError(f"unknown unit in phrase value {text!r}")
+    return unit, int(n)
+
+
+def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None) -> None:
+    numbers = data.get("numbers", {})
+    for suffix, mult in numbers.get("suffixes", {}).items():
+        cat.suffixes[clean(suffix)] = int(mult)  # TOML corrections win over CLDR
+    for prefix, mult in numbers.get("prefixes", {}).items():
+        cat.prefixes[clean(prefix)] = int(mult)
+    for kind in COUNT_KINDS:
+        for pattern in data.get("labels", {}).get(kind, []):
+            _add(cat.keys, _skeleton(pattern), Entry(cat.language, kind))
+    ages = data.get("ages", {})
+    wrappers |= set(ages.get("wrappers", []))
+    for pattern, unit in ages.get("patterns", {}).items():
+        _add(cat.keys, _skeleton(pattern), Entry(cat.language, "age", unit))
+    for phrase, value in ages.get("phrases", {}).items():
+        unit, n = _phrase_value(value)
+        _add(cat.keys, _skeleton(phrase), Entry(cat.language, "age", unit, n))
+    _wrap_units(cat, wrappers, loc, ages.get("units", {}))
+    for status, patterns in data.get("status", {}).items():
+        for pattern in patterns:
+            cat.status[squash(clean(pattern.replace("{age}", "#")))] = status
+
+
+@cache
+def load_catalog(code: str) -> Catalog:
+    """The merged catalog for one hl code (regional variants inherit their base's strings)."""
+    loc = _babel_locale(code)
+    if loc is not None:
+        decimal, group = clean(get_decimal_symbol(loc)) or ",", get_group_symbol(loc)
+    else:
+        decimal, group = ".", ","
+    cat = Catalog(code, decimal, clean(group) or " ")
+    wrappers: set[str] = set()
+    if loc is not None:
+        _cldr_compact(loc, cat)
+        wrappers = _cldr_ages(loc, cat)
+    chain = [c for c in (base_of(code), code) if c]
+    sources: list[str] = []
+    for layer in chain:
+        data = _read_toml(layer)
+        _apply_toml(cat, data, set(wrappers), loc)
+        sources.extend(data.get("meta", {}).get("sources", []))
+    cat.sources = tuple(sources)
+    return cat
+
+
+def build_suffix_regex(suffixes: set[str], prefixes: set[str]) -> re.Pattern[str]:
+    """NUMBER [space] SUFFIX, or PREFIX [space] NUMBER; longest affix first."""
+    def alt(items: set[str]) -> str:
+        parts = []
+        for s in sorted(items, key=len, reverse=True):
+            esc = re.escape(s).replace(r"\ ", " ?")
+            # a Latin/Cyrillic suffix must end at a word edge ("2 M" but not "2 Mar");
+            # CJK/Hangul/Thai ones run into the next word ("17만회").
+            if s[-1].isalpha() and ord(s[-1]) < 0x0E00:
+                esc += r"(?!\w)"
+            parts.append(esc)
+        return "|".join(parts) or r"(?!x)x"
+
+    return re.compile(
+        rf"(?:(?P<pre>{alt(prefixes)}) ?)?(?P<num>{NUMBER})(?: ?(?P<suf>{alt(suffixes)}))?",
+        re.IGNORECASE,
+    )
+
+
+# Digits with group/decimal separators; a space only groups when exactly 3 digits follow.
+NUMBER = r"(?<![\d])\d+(?:[.,'’]\d+| \d{3}(?!\d))*"
+NUMBER_RE = re.compile(NUMBER)

@@ -1,0 +1,248 @@
+"""Whole-line UI label recognition, counts and relative ages, for one language or all of them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from functools import cache, lru_cache
+
+from ._text import clean, squash
+from .catalog import (
+    COUNT_KINDS,
+    HL_CODES,
+    NUMBER_RE,
+    UNIT_SECONDS,
+    Catalog,
+    Entry,
+    build_suffix_regex,
+    load_catalog,
+    rank,
+)
+
+# A UI label is short; longer lines are content and are rejected before any regex runs.
+MAX_LABEL_CHARS = 80
+# Compact numbers carry at most this many decimals ("1,8 М.", "34,2 N"); three digits after
+# a lone separator are a thousands group ("10,936").
+MAX_COMPACT_DECIMALS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One interpretation of a line: the catalog entry plus the parsed value."""
+
+    entry: Entry
+    value: int | timedelta
+    status: str | None
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+
+
+def to_number(token: str, decimal: str, compact: bool) -> Decimal | None:
+    """'10,936' -> 10936; '1,8' (compact) -> 1.8; '7 744 083' -> 7744083."""
+    seps = re.findall(r"[ .,'’]", token)
+    parts = re.split(r"[ .,'’]", token)
+    if not seps:
+        return Decimal(token)
+    last_sep, last = seps[-1], parts[-1]
+    if len(seps) >= 2 and last_sep != seps[0]:
+        is_decimal = True  # "1,234.5" / "1.234,5"
+    elif len(last) != 3:
+        is_decimal = True  # "1,8", "2.75"
+    else:
+        # "1.234" is a group; only a lone separator that is the language's decimal symbol and
+        # sits on a compact number reads as a decimal ("1,234 тыс." would be 1234.000...)
+        is_decimal = compact and len(seps) == 1 and last_sep == decimal and last_sep != " "
+    if is_decimal and last_sep != " ":
+        whole = "".join(parts[:-1])
+        return Decimal(f"{whole}.{last}")
+    return Decimal("".join(parts))
+
+
+def _value(num: str, mult: int, decimal: str) -> int:
+    d = to_number(num, decimal, mult > 1)
+    return int((d * mult).to_integral_value()) if d is not None else 0
+
+
+@cache
+def _suffix_regex(code: str | None) -> re.Pattern[str]:
+    if code is not None:
+        cat = load_catalog(code)
+        return build_suffix_regex(set(cat.suffixes), set(cat.prefixes))
+    sufs: set[str] = set()
+    pres: set[str] = set()
+    for c in HL_CODES:
+        cat = load_catalog(c)
+        sufs |= set(cat.suffixes)
+        pres |= set(cat.prefixes)
+    return build_suffix_regex(sufs, pres)
+
+
+def count_in(cat: Catalog, text: str, m: re.Match[str] | None = None) -> int | None:
+    """The first number in text read with the catalog's separators and compact affixes."""
+    m = m or _suffix_regex(cat.language).search(text)
+    if m is None:
+        return None
+    mult = 1
+    if m.group("suf"):
+        mult = cat.multiplier(m.group("suf")) or 0
+    elif m.group("pre"):
+        mult = cat.prefixes.get(m.group("pre")) or _casefold_get(cat.prefixes, m.group("pre"))
+    if not mult:
+        return None
+    return _value(m.group("num"), mult, cat.decimal)
+
+
+def _casefold_get(d: dict[str, int], key: str) -> int:
+    k = key.casefold()
+    return next((v for s, v in d.items() if s.casefold() == k), 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# the global index, for language=None
+
+
+@cache
+def _global_keys() -> dict[str, tuple[Entry, ...]]:
+    merged: dict[str, list[Entry]] = {}
+    for code in HL_CODES:
+        for key, entries in load_catalog(code).keys.items():
+            merged.setdefault(key, []).extend(entries)
+    return {k: tuple(sorted(v, key=lambda e: rank(e.language))) for k, v in merged.items()}
+
+
+@cache
+def _global_status() -> dict[str, tuple[tuple[str, str], ...]]:
+    merged: dict[str, list[tuple[str, str]]] = {}
+    for code in HL_CODES:
+        for key, status in load_catalog(code).status.items():
+            merged.setdefault(key, []).append((code, status))
+    return {k: tuple(v) for k, v in merged.items()}
+
+
+@cache
+def _status_regex(code: str | None) -> re.Pattern[str] | None:
+    """Split a squashed line into status wrapper + inner age: 'streamed#' around '2daysago'."""
+    keys = load_catalog(code).status if code else _global_status()
+    pre = sorted({k.split("#")[0] for k in keys if k.split("#")[0]}, key=len, reverse=True)
+    suf = sorted({k.split("#")[1] for k in keys if k.split("#")[1]}, key=len, reverse=True)
+    if not pre and not suf:
+        return None
+    p = "|".join(map(re.escape, pre)) or r"(?!x)x"
+    s = "|".join(map(re.escape, suf)) or r"(?!x)x"
+    return re.compile(rf"^(?P<pre>{p})?(?P<inner>.+?)(?P<suf>{s})?$")
+
+
+def _affix_language(m: re.Match[str]) -> str:
+    affix = m.group("suf") or m.group("pre")
+    return _affix_owner(clean(affix))
+
+
+@cache
+def _affix_owner(affix: str) -> str:
+    """The best-ranked language whose catalog knows a compact affix (exact case first)."""
+    codes = sorted(HL_CODES, key=rank)
+    for code in codes:
+        cat = load_catalog(code)
+        if affix in cat.suffixes or affix in cat.prefixes:
+            return code
+    for code in codes:
+        if load_catalog(code).multiplier(affix):
+            return code
+    return "en"
+
+
+def loaded_keys(code: str | None) -> dict:
+    return load_catalog(code).keys if code else _global_keys()
+
+
+# ---------------------------------------------------------------------------------------------
+# matching
+
+
+def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str] | None,
+                  suffix_match: re.Match[str] | None, status: str | None,
+                  status_langs: set[str] | None) -> list[Hit]:
+    hits: list[Hit] = []
+    for entry in keys.get(key, ()):
+        if kinds is not None and entry.kind not in kinds:
+            continue
+        if status_langs is not None and entry.language not in status_langs:
+            continue
+        if entry.kind == "age":
+            if entry.fixed is not None:
+                n = entry.fixed if not numbers else None
+            else:
+                n = int(numbers[0]) if len(numbers) == 1 and numbers[0].isdigit() else None
+            if n is None:
+                continue
+            hits.append(Hit(entry, timedelta(seconds=n * UNIT_SECONDS[entry.unit or "day"]),
+                            status))
+        elif status is None and numbers:
+            cat = load_catalog(entry.language)
+            if suffix_match is not None:
+                own = _suffix_regex(entry.language).match(suffix_match.string,
+                                                          suffix_match.start())
+                if own is None or own.end() != suffix_match.end():
+                    # the affix is another language's: a mixed label ("22 М. views", from a
+                    # dump whose label text was translated) reads the affix in its own language
+                    cat = load_catalog(_affix_language(suffix_match))
+                    own = suffix_match
+                value = count_in(cat, suffix_match.string, own)
+            else:
+                value = _value(numbers[0], 1, cat.decimal) if len(numbers) == 1 else None
+            if value is not None:
+                hits.append(Hit(entry, value, None))
+    return hits
+
+
+def _match_clean(text: str, code: str | None, kinds: frozenset[str] | None) -> list[Hit]:
+    """All interpretations of a cleaned line as one whole label."""
+    keys = loaded_keys(code)
+    numbers = NUMBER_RE.findall(text)
+    plain_key = squash(NUMBER_RE.sub("#", text)) if numbers else squash(text)
+    hits = _hits_for_key(plain_key, numbers, keys, kinds, None, None, None)
+    if numbers and (kinds is None or kinds & set(COUNT_KINDS)):
+        m = _suffix_regex(code).search(text)
+        if m is not None and (m.group("suf") or m.group("pre")):
+            key = squash(text[: m.start()] + "#" + text[m.end():])
+            hits += _hits_for_key(key, [m.group("num")], keys, kinds, m, None, None)
+    if not hits and (kinds is None or "age" in kinds):
+        hits = _match_status(plain_key, numbers, code, keys)
+    return hits
+
+
+def _match_status(plain_key: str, numbers: list[str], code: str | None, keys: dict) -> list[Hit]:
+    rx = _status_regex(code)
+    if rx is None:
+        return []
+    m = rx.match(plain_key)
+    if m is None or not (m.group("pre") or m.group("suf")):
+        return []
+    wrapper = (m.group("pre") or "") + "#" + (m.group("suf") or "")
+    if code:
+        status = load_catalog(code).status.get(wrapper)
+        pairs = [(code, status)] if status else []
+    else:
+        pairs = list(_global_status().get(wrapper, ()))
+    hits: list[Hit] = []
+    for status in {s for _, s in pairs}:
+        langs = {lang for lang, s in pairs if s == status}
+        hits += _hits_for_key(m.group("inner"), numbers, keys, frozenset({"age"}), None,
+                              status, langs)
+    return hits
+
+
+@lru_cache(maxsize=65536)
+def match_all(line: str, code: str | None, kinds: frozenset[str] | None) -> tuple[Hit, ...]:
+    """Every (language, kind) reading of the whole line, best-ranked language first."""
+    if len(line) > MAX_LABEL_CHARS * 2:
+        return ()
+    text = clean(line)
+    if not text or len(text) > MAX_LABEL_CHARS:
+        return ()
+    hits = _match_clean(text, code, kinds)
+    return tuple(sorted(hits, key=lambda h: rank(h.entry.language)))
