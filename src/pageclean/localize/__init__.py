@@ -196,7 +196,7 @@ def detect(text: str | Iterable[str]) -> Detection:
     >>> detect(["hello world"]).reason
     'no YouTube UI label recognised'
     """
-    from .detect import detect as _detect
+    from .detection import detect as _detect
 
     return _detect(text)
 

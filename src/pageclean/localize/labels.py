@@ -35,6 +35,7 @@ class Hit:
     entry: Entry
     value: int | timedelta
     status: str | None
+    foreign_affix: bool = False  # the compact affix came from another language's catalog
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,6 +169,7 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
                   status_langs: set[str] | None) -> list[Hit]:
     hits: list[Hit] = []
     for entry in keys.get(key, ()):
+        foreign = False
         if kinds is not None and entry.kind not in kinds:
             continue
         if status_langs is not None and entry.language not in status_langs:
@@ -190,12 +192,12 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
                     # the affix is another language's: a mixed label ("22 М. views", from a
                     # dump whose label text was translated) reads the affix in its own language
                     cat = load_catalog(_affix_language(suffix_match))
-                    own = suffix_match
+                    own, foreign = suffix_match, True
                 value = count_in(cat, suffix_match.string, own)
             else:
                 value = _value(numbers[0], 1, cat.decimal) if len(numbers) == 1 else None
             if value is not None:
-                hits.append(Hit(entry, value, None))
+                hits.append(Hit(entry, value, None, foreign))
     return hits
 
 

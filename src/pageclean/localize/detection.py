@@ -29,7 +29,7 @@ def _label_languages(line: str) -> set[str]:
             parts = [stripped.split(" ", 1)[1]]
         for part in parts:
             hits += match_all(part, None, None)
-    return {h.entry.language for h in hits}
+    return {h.entry.language for h in hits if not h.foreign_affix}
 
 
 def detect(text: str | Iterable[str]) -> Detection:
