@@ -1,0 +1,1 @@
+"""Stage 5 and the edges: the raw folder in, the curated Parquet datasets out."""

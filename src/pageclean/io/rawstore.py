@@ -1,0 +1,100 @@
+"""Finding raw pages and their sidecars, and reading them safely (the only code that opens raw files)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pageclean.pipeline import SIDECAR_SUFFIX, PageMeta, parse_sidecar
+
+# Files a scraper or an OS leaves beside pages that are not pages: skipped, and counted.
+IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+@dataclass(slots=True, frozen=True)
+class RawFile:
+    rel: str  # relative to the raw root, "/"-separated
+    size: int
+    mtime_ns: int
+    problem: str | None = None  # a reject reason decided before reading (symlink_outside, ...)
+    problem_detail: str | None = None
+
+
+def discover(root: Path) -> Iterator[RawFile]:
+    """Every file under ``root`` (recursively, sorted), sidecars excluded; never follows symlinks out."""
+    root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        here = Path(dirpath)
+        for name in list(dirnames):
+            full = here / name
+            if full.is_symlink():
+                dirnames.remove(name)
+                yield _symlink(root, full)
+        for name in sorted(filenames):
+            if name in IGNORED_NAMES:
+                continue
+            full = here / name
+            rel = full.relative_to(root).as_posix()
+            if name.endswith(SIDECAR_SUFFIX):
+                if not (here / name[: -len(SIDECAR_SUFFIX)]).exists():
+                    yield RawFile(rel, 0, 0, "orphan_sidecar",
+                                  "A .meta.json sidecar with no raw page beside it.")
+                continue
+            if full.is_symlink():
+                yield _symlink(root, full)
+                continue
+            try:
+                st = full.stat()
+            except OSError as exc:
+                yield RawFile(rel, 0, 0, "unreadable", f"The file could not be read: {exc.strerror}.")
+                continue
+            yield RawFile(rel, st.st_size, st.st_mtime_ns)
+
+
+def _symlink(root: Path, full: Path) -> RawFile:
+    rel = full.relative_to(root).as_posix()
+    try:
+        target = full.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return RawFile(rel, 0, 0, "unreadable", "A broken symlink: its target does not exist.")
+    if not target.is_relative_to(root):
+        return RawFile(rel, 0, 0, "symlink_outside",
+                       "A symlink that points outside the raw folder; pageclean never follows those.")
+    if target.is_dir():
+        return RawFile(rel, 0, 0, "symlink_outside",
+                       "A symlink to a folder inside the raw folder; its files are read at their real path.")
+    st = target.stat()
+    return RawFile(rel, st.st_size, st.st_mtime_ns)
+
+
+def read_page(root: Path, item: RawFile, max_bytes: int) -> bytes:
+    """The file's bytes, refusing more than ``max_bytes`` without reading them all."""
+    with open(root / item.rel, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    return data
+
+
+def page_meta(root: Path, item: RawFile) -> PageMeta:
+    """Scrape time and URL from the sidecar, else the file's mtime (and the row says so)."""
+    mtime = datetime.fromtimestamp(item.mtime_ns / 1e9, tz=UTC)
+    meta = PageMeta(item.rel, item.size, mtime, "mtime")
+    sidecar = root / (item.rel + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return meta
+    try:
+        if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(root.resolve()):
+            raise ValueError("it is a symlink that points outside the raw folder")
+        url, scraped_at = parse_sidecar(sidecar.read_bytes()[:1_000_000])
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        meta.notes.append(f"sidecar ignored ({exc}); scraped_at is the file's mtime")
+        return meta
+    meta.url = url
+    if scraped_at is not None:
+        meta.scraped_at, meta.scraped_at_source = scraped_at, "sidecar"
+    else:
+        meta.notes.append("sidecar has no scraped_at; scraped_at is the file's mtime")
+    return meta

@@ -1,0 +1,154 @@
+"""One batch of raw files end to end: read -> ``process_page`` -> staged Parquet. Used by the flows.
+
+Kept out of the flow so a Prefect task is a one-line call, and so a Dask worker or a test can run
+a batch without Prefect.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pageclean.io import curated as store
+from pageclean.io.rawstore import RawFile, page_meta, read_page
+from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, source_format
+
+TABLE_NAMES = ("videos", "chapters", "links", "comments", "related_videos", "rejects")
+
+
+@dataclass(slots=True, frozen=True)
+class WorkItem:
+    file: RawFile
+    known_page_ids: tuple[str, ...] = ()  # contents of this path that are already curated
+
+
+@dataclass(slots=True)
+class BatchReport:
+    pages: int = 0
+    accepted: int = 0
+    unchanged: int = 0  # read and hashed, but already curated: nothing written
+    rejected: Counter[str] = field(default_factory=Counter)
+    rows: Counter[str] = field(default_factory=Counter)
+    warnings: int = 0
+    bytes_read: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: BatchReport) -> None:
+        self.pages += other.pages
+        self.accepted += other.accepted
+        self.unchanged += other.unchanged
+        self.rejected.update(other.rejected)
+        self.rows.update(other.rows)
+        self.warnings += other.warnings
+        self.bytes_read += other.bytes_read
+        self.languages.update(other.languages)
+
+
+def run_batch(
+    raw_root: str,
+    curated_root: str,
+    run_id: str,
+    batch_no: int,
+    items: list[WorkItem],
+    max_bytes: int,
+    now: datetime,
+) -> BatchReport:
+    """Process ``items`` and stage their rows under the run; returns counts only (small to ship)."""
+    raw, curated = Path(raw_root), Path(curated_root)
+    report = BatchReport()
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_NAMES}
+    partitions: dict[str, list[str]] = {t: [] for t in TABLE_NAMES}
+    state: list[dict[str, Any]] = []
+    today = now.date().isoformat()
+
+    for item in items:
+        f = item.file
+        report.pages += 1
+        page_id: str | None = None
+        if f.problem:
+            meta = PageMeta(f.rel, f.size, now, "mtime")
+            result_rows = {"rejects": [reject_row(meta, None, f.problem, f.problem_detail or "",
+                                                  source_format(f.rel), now)]}
+        elif f.size > max_bytes:
+            meta = PageMeta(f.rel, f.size, now, "mtime")
+            detail = (f"The file is {f.size:,} bytes, over the --max-bytes limit of {max_bytes:,}; "
+                      "raise the limit to parse it.")
+            result_rows = {"rejects": [reject_row(meta, None, "too_large", detail, source_format(f.rel), now)]}
+        else:
+            try:
+                data = read_page(raw, f, max_bytes)
+                meta = page_meta(raw, f)
+            except OSError as exc:
+                meta = PageMeta(f.rel, f.size, now, "mtime")
+                detail = f"The file could not be read: {exc.strerror or exc}."
+                result_rows = {"rejects": [reject_row(meta, None, "unreadable", detail, source_format(f.rel), now)]}
+            else:
+                report.bytes_read += len(data)
+                page_id = page_id_of(data)
+                if page_id in item.known_page_ids:
+                    report.unchanged += 1
+                    state.append(_state_row(f, page_id, "unchanged"))
+                    continue
+                if len(data) > max_bytes:  # grew since it was listed
+                    detail = f"The file is over the --max-bytes limit of {max_bytes:,} bytes."
+                    result_rows = {"rejects": [reject_row(meta, page_id, "too_large", detail,
+                                                          source_format(f.rel), now)]}
+                else:
+                    result_rows = process_page(data, meta, now).rows
+
+        date = meta.scraped_at.date().isoformat()
+        for table, rows in result_rows.items():
+            tables[table].extend(rows)
+            partitions[table].extend([today if table == "rejects" else date] * len(rows))
+            report.rows[table] += len(rows)
+        if result_rows.get("rejects"):
+            reason = result_rows["rejects"][0]["reason"]
+            report.rejected[reason] += 1
+            state.append(_state_row(f, page_id, f"reject:{reason}"))
+        else:
+            report.accepted += 1
+            video = result_rows["videos"][0]
+            report.warnings += len(video["warnings"])
+            report.languages[video["ui_language"] or "unknown"] += 1
+            state.append(_state_row(f, page_id, "video"))
+
+    store.write_batch(curated, run_id, batch_no, tables, partitions, state)
+    return report
+
+
+def _state_row(f: RawFile, page_id: str | None, outcome: str) -> dict[str, Any]:
+    return {"source_path": f.rel, "size_bytes": f.size, "mtime_ns": f.mtime_ns,
+            "page_id": page_id, "outcome": outcome}
+
+
+@dataclass(slots=True)
+class Plan:
+    batches: list[list[WorkItem]]
+    skipped_by_stat: int  # size and mtime match a curated file: not even read
+    files: int
+
+
+def plan_run(raw_root: str, curated_root: str, batch_size: int) -> Plan:
+    """List the raw folder and keep what earlier runs have not curated (stat first, hash later)."""
+    from pageclean.io.rawstore import discover
+
+    seen = store.load_seen(Path(curated_root))
+    batches: list[list[WorkItem]] = []
+    current: list[WorkItem] = []
+    skipped = files = 0
+    for f in discover(Path(raw_root)):
+        files += 1
+        earlier = seen.get(f.rel, [])
+        if any(e.size_bytes == f.size and e.mtime_ns == f.mtime_ns for e in earlier):
+            skipped += 1
+            continue
+        current.append(WorkItem(f, tuple(e.page_id for e in earlier if e.page_id)))
+        if len(current) >= batch_size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return Plan(batches, skipped, files)

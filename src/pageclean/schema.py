@@ -1,0 +1,167 @@
+"""The curated tables' contract: one explicit pyarrow schema per table, with column docs.
+
+Downstream queries depend on these names. Add columns freely; rename or remove one only when an
+issue asks for it, and bump ``SCHEMA_VERSION``. The README's data dictionary is generated from
+this module (``python -m pageclean.schema``), never written by hand.
+
+Every table is a Hive-partitioned Parquet dataset under ``<curated>/<table>/scrape_date=YYYY-MM-DD/``
+(``scrape_date`` lives in the folder name, as Hive partitioning does, so DuckDB and polars prune).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+PARTITION_COLUMN = "scrape_date"
+
+_TS = pa.timestamp("us", tz="UTC")
+
+
+def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
+
+
+_PAGE_ID = _f("page_id", pa.string(), "hex sha256 of the raw file's bytes; joins every table", False)
+_POSITION = "0-based order on the page"
+_VIDEO_ID = _f("video_id", pa.string(), "the page's 11-character YouTube video id, when known")
+
+VIDEOS = pa.schema(
+    [
+        _PAGE_ID,
+        _f("source_path", pa.string(), "raw file, relative to the raw folder, '/'-separated", False),
+        _f("source_format", pa.string(), "textdump | html | json", False),
+        _f("parser", pa.string(), "which parser produced the row (textdump, html-initialdata, ...)", False),
+        _f("ui_language", pa.string(), "YouTube hl code of the page's UI (kk, de, en-GB...); null when unknown"),
+        _f("ui_language_evidence", pa.string(), "the labels that decided ui_language, or why it is null"),
+        _f("scraped_at", _TS, "when the page was scraped (sidecar scraped_at, else file mtime)", False),
+        _f("scraped_at_source", pa.string(), "sidecar | mtime", False),
+        _VIDEO_ID,
+        _f("url", pa.string(), "the scraped URL from the sidecar"),
+        _f("title", pa.string(), "video title"),
+        _f("channel", pa.string(), "channel name as shown"),
+        _f("channel_id", pa.string(), "UC... channel id, when the page carries it"),
+        _f("view_count", pa.int64(), "views (10936), from the label or the machine-readable count"),
+        _f("views_text", pa.string(), "the views label as shown ('Рет қаралды 10,936')"),
+        _f("published_text", pa.string(), "the publish label as shown ('Күн бұрын', 'vor 4 Jahren')"),
+        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age"),
+        _f("comment_count", pa.int64(), "comment count as the page declares it (37)"),
+        _f("like_count", pa.int64(), "likes, when shown"),
+        _f("duration_seconds", pa.int64(), "video length in seconds, when known"),
+        _f("description", pa.string(), "the description, UI chrome removed, line breaks kept"),
+        _f("chapter_count", pa.int64(), "rows in chapters for this page", False),
+        _f("link_count", pa.int64(), "rows in links for this page", False),
+        _f("comment_rows", pa.int64(), "rows in comments for this page (may be < comment_count)", False),
+        _f("related_count", pa.int64(), "rows in related_videos for this page", False),
+        _f("source_encoding", pa.string(), "encoding the bytes were read as (utf-8, windows-1251...)", False),
+        _f("encoding_repairs", pa.list_(pa.string()), "what decoding fixed, in order; empty = nothing", False),
+        _f("warnings", pa.list_(pa.string()), "what parsed but looked wrong (count mismatch, dropped chapter)", False),
+        _f("page_text_en", pa.string(), "the page text with UI labels rendered in English, content as written"),
+        _f("size_bytes", pa.int64(), "size of the raw file", False),
+        _f("pipeline_version", pa.string(), "pageclean version that wrote the row", False),
+    ]
+)
+
+CHAPTERS = pa.schema(
+    [
+        _PAGE_ID,
+        _f("position", pa.int32(), _POSITION, False),
+        _f("start_seconds", pa.int64(), "chapter start", False),
+        _f("end_seconds", pa.int64(), "next chapter's start; the video's end for the last, or null"),
+        _f("title", pa.string(), "chapter title", False),
+        _VIDEO_ID,
+    ]
+)
+
+LINKS = pa.schema(
+    [
+        _PAGE_ID,
+        _f("position", pa.int32(), _POSITION, False),
+        _f("url", pa.string(), "absolute http(s) URL (redirects unwrapped)", False),
+        _f("domain", pa.string(), "host without www.", False),
+        _f("label", pa.string(), "the reference line above the link, or the text before it"),
+        _f("truncated", pa.bool_(), "the page showed the URL cut with '...'", False),
+        _f("origin", pa.string(), "description | comment", False),
+        _f("display_text", pa.string(), "the link as the page showed it", False),
+        _f("linked_video_id", pa.string(), "video id when the link points at a YouTube video"),
+        _f("linked_start_seconds", pa.int64(), "t= of a YouTube video link"),
+        _f("comment_position", pa.int32(), "position of the comment holding the link"),
+        _VIDEO_ID,
+    ]
+)
+
+COMMENTS = pa.schema(
+    [
+        _PAGE_ID,
+        _f("position", pa.int32(), _POSITION, False),
+        _f("comment_id", pa.string(), "YouTube's comment id, else a hash of video, author and text", False),
+        _f("author", pa.string(), "author handle or name as shown (@daveman683)", False),
+        _f("text", pa.string(), "comment text, lines kept, reply marker removed", False),
+        _f("published_text", pa.string(), "the age label as shown ('3 жыл бұрын')"),
+        _f("published_at", _TS, "scraped_at minus the shown age"),
+        _f("like_count", pa.int64(), "likes, where the page shows them"),
+        _f("reply_to", pa.string(), "handle the comment replies to (leading @@handle)"),
+        _f("reply_count", pa.int64(), "replies, where the page shows them"),
+        _f("parent_comment_id", pa.string(), "comment_id of the thread's top comment, for replies"),
+        _f("edited", pa.bool_(), "the page marked the comment as edited", False),
+        _VIDEO_ID,
+    ]
+)
+
+RELATED_VIDEOS = pa.schema(
+    [
+        _PAGE_ID,
+        _f("position", pa.int32(), _POSITION, False),
+        _f("title", pa.string(), "related video title", False),
+        _f("channel", pa.string(), "its channel, when shown"),
+        _f("duration_seconds", pa.int64(), "its length, when shown"),
+        _f("view_count", pa.int64(), "its views ('22 М.' -> 22000), when shown"),
+        _f("video_id", pa.string(), "its video id, when the page carries it"),
+        _f("published_text", pa.string(), "its age label, when shown"),
+        _f("source_video_id", pa.string(), "video id of the page it was listed on"),
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        _f("source_path", pa.string(), "raw file, relative to the raw folder", False),
+        _f("page_id", pa.string(), "hex sha256 of the bytes, when they could be read"),
+        _f("reason", pa.string(), "short code: empty, binary, not_a_watch_page, ... (see README)", False),
+        _f("detail", pa.string(), "a sentence a person understands", False),
+        _f("source_format", pa.string(), "textdump | html | json | unknown", False),
+        _f("size_bytes", pa.int64(), "size of the raw file, when known"),
+        _f("rejected_at", _TS, "when the run rejected it", False),
+        _f("pipeline_version", pa.string(), "pageclean version that wrote the row", False),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "videos": VIDEOS,
+    "chapters": CHAPTERS,
+    "links": LINKS,
+    "comments": COMMENTS,
+    "related_videos": RELATED_VIDEOS,
+    "rejects": REJECTS,
+}
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary, in Markdown, from the schemas above."""
+    out = [
+        f"Schema version {SCHEMA_VERSION}. Every table is partitioned by `{PARTITION_COLUMN}` "
+        "(a Hive folder `scrape_date=YYYY-MM-DD`, the UTC date of `scraped_at`; for rejects, "
+        "of the run).\n"
+    ]
+    for name, schema in TABLES.items():
+        out.append(f"### `{name}`\n\n| column | type | null | meaning |\n|---|---|---|---|")
+        for field in schema:
+            doc = (field.metadata or {}).get(b"doc", b"").decode()
+            out.append(
+                f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {doc} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(data_dictionary())
