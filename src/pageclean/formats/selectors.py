@@ -1,0 +1,233 @@
+"""Where YouTube keeps things: InnerTube renderer keys, DOM selectors and thresholds, as data.
+
+The parsers in ``html.py`` and ``innertube.py`` hold the logic; everything that changes when
+YouTube redesigns a page lives here, so a layout change is a data edit. Key names are the ones
+yt-dlp (``yt_dlp/extractor/youtube/_video.py``: ``_extract_comment``, ``_extract_comment_old``,
+``_extract_chapters_from_engagement_panel``) and NewPipe (``YoutubeStreamExtractor``,
+``YoutubeCommentsInfoItemExtractor``) read; cited, not copied.
+"""
+
+from __future__ import annotations
+
+# --- <script> variables ------------------------------------------------------------------------
+
+# The JS variables a watch page assigns its InnerTube responses to, in ``var X = {...}``,
+# ``window["X"] = {...}`` and the mobile ``var X = '\x7b...'`` forms.
+INITIAL_DATA_VAR = "ytInitialData"
+PLAYER_RESPONSE_VAR = "ytInitialPlayerResponse"
+# What may stand right before the variable name in an assignment (``var ytInitialData =``).
+ASSIGNMENT_PREFIXES = ("var ", "let ", "const ", "window.", 'window["', "window['", ";", "\n", " ")
+# ytcfg keys and the ``hl`` query/JSON keys that carry the interface language code.
+YTCFG_HL_KEYS = ("INNERTUBE_CONTEXT_HL", "HL")
+
+# --- page kinds --------------------------------------------------------------------------------
+
+# Keys whose presence anywhere near the top of a response means "this is a watch page".
+WATCH_MARKER_KEYS = frozenset(
+    {
+        "twoColumnWatchNextResults",
+        "singleColumnWatchNextResults",
+        "videoDetails",
+        "currentVideoEndpoint",
+        "playerOverlays",
+    }
+)
+# Top-level ``contents`` renderers of pages that are not watch pages, with what to call them.
+NON_WATCH_CONTENTS: dict[str, str] = {
+    "twoColumnBrowseResultsRenderer": "a YouTube channel, playlist or browse page",
+    "singleColumnBrowseResultsRenderer": "a YouTube channel, playlist or browse page (mobile)",
+    "twoColumnSearchResultsRenderer": "a YouTube search results page",
+    "sectionListRenderer": "a YouTube search or feed page (mobile)",
+}
+# Top-level keys of any InnerTube response: one of them makes a JSON object "an InnerTube response".
+INNERTUBE_TOP_KEYS = frozenset(
+    {
+        "responseContext",
+        "contents",
+        "onResponseReceivedEndpoints",
+        "onResponseReceivedActions",
+        "frameworkUpdates",
+        "engagementPanels",
+        "videoDetails",
+        "playabilityStatus",
+        "microformat",
+        "continuationContents",
+    }
+)
+# The 2019-2020 "pbj" wrapper (``[{"page": "watch", "response": ..., "playerResponse": ...}]``).
+PBJ_RESPONSE_KEY = "response"
+PBJ_PLAYER_KEY = "playerResponse"
+
+# --- renderers walked in ytInitialData / next responses ----------------------------------------
+
+PRIMARY_INFO = "videoPrimaryInfoRenderer"
+SECONDARY_INFO = "videoSecondaryInfoRenderer"
+OWNER = "videoOwnerRenderer"
+VIEW_COUNT = "videoViewCountRenderer"
+DESCRIPTION_HEADER = "videoDescriptionHeaderRenderer"  # structured-description panel
+DESCRIPTION_BODY = "expandableVideoDescriptionBodyRenderer"
+# Mobile (m.youtube.com) metadata: slim renderers carry title / owner / view text.
+SLIM_INFO = "slimVideoInformationRenderer"
+SLIM_OWNER = "slimOwnerRenderer"
+VIDEO_METADATA = "videoMetadataRenderer"
+
+# Chapters: player-bar markers first, then the engagement-panel list (yt-dlp's order).
+CHAPTER = "chapterRenderer"  # inside chapteredPlayerBarRenderer / multiMarkersPlayerBarRenderer
+MACRO_MARKER = "macroMarkersListItemRenderer"
+# Engagement panels whose macro markers are chapters (not e.g. product or problem markers).
+CHAPTER_PANEL_IDS = (
+    "engagement-panel-macro-markers-description-chapters",
+    "engagement-panel-macro-markers-auto-chapters",
+)
+ENGAGEMENT_PANEL = "engagementPanelSectionListRenderer"
+COMMENTS_PANEL_ID = "engagement-panel-comments-section"
+PANEL_HEADER = "engagementPanelTitleHeaderRenderer"
+
+# Related videos: the classic compact renderer, the mobile one, and the 2024+ lockup view model.
+COMPACT_VIDEO = "compactVideoRenderer"
+MOBILE_VIDEO = "videoWithContextRenderer"
+LOCKUP = "lockupViewModel"
+LOCKUP_VIDEO_TYPES = frozenset({"LOCKUP_CONTENT_TYPE_VIDEO"})
+
+# Comments.
+COMMENTS_ENTRY_HEADER = "commentsEntryPointHeaderRenderer"  # on the watch page, collapsed
+COMMENTS_HEADER = "commentsHeaderRenderer"  # first continuation
+COMMENT_THREAD = "commentThreadRenderer"
+COMMENT_OLD = "commentRenderer"  # up to 2023
+COMMENT_VIEW_MODEL = "commentViewModel"  # from 2024; data in frameworkUpdates mutations
+COMMENT_ENTITY = "commentEntityPayload"
+TOOLBAR_ENTITY = "engagementToolbarStateEntityPayload"
+
+# Like button: the view-model generation, then the older toggle button.
+LIKE_BUTTON_VIEW_MODEL = "likeButtonViewModel"
+TOGGLE_BUTTON = "toggleButtonRenderer"
+LIKE_ICON_TYPES = frozenset({"LIKE"})
+
+# Every renderer key the single walk over a response collects (one pass, not one per key).
+WALKED_KEYS = frozenset(
+    {
+        PRIMARY_INFO,
+        SECONDARY_INFO,
+        OWNER,
+        VIEW_COUNT,
+        DESCRIPTION_HEADER,
+        DESCRIPTION_BODY,
+        SLIM_INFO,
+        SLIM_OWNER,
+        VIDEO_METADATA,
+        CHAPTER,
+        ENGAGEMENT_PANEL,
+        COMPACT_VIDEO,
+        MOBILE_VIDEO,
+        LOCKUP,
+        COMMENTS_ENTRY_HEADER,
+        COMMENTS_HEADER,
+        LIKE_BUTTON_VIEW_MODEL,
+        TOGGLE_BUTTON,
+    }
+)
+
+# --- legacy (2017) server-rendered DOM ---------------------------------------------------------
+
+LEGACY_MARKERS = ('id="eow-title"', 'id="watch7-content"', 'itemprop="videoId"')
+LEGACY = {
+    "title": "#eow-title",
+    "views": ".watch-view-count",
+    "published": "#watch-uploader-info",
+    "description": "#eow-description",
+    "channel": "#watch7-user-header .yt-user-info a",
+    "channel_any": "#watch7-user-header a[href]",
+    "like": ".like-button-renderer-like-button-unclicked .yt-uix-button-content",
+    "related_item": "li.video-list-item",
+    "related_title": ".title",
+    "related_channel": ".stat.attribution",
+    "related_views": ".stat.view-count",
+    "related_duration": ".video-time",
+    "related_link": "a[href*='watch?v=']",
+}
+# ``meta[itemprop=...]`` names inside the schema.org VideoObject.
+ITEMPROP_VIDEO_ID = "videoId"
+ITEMPROP_TITLE = "name"
+ITEMPROP_VIEWS = "interactionCount"
+ITEMPROP_PUBLISHED = "datePublished"
+ITEMPROP_DURATION = "duration"
+ITEMPROP_CHANNEL_ID = "channelId"
+
+# --- browser-rendered DOM (ytd-* custom elements, Playwright ``page.content()``) ----------------
+
+# A served page has an empty ``<ytd-app>`` shell too, so only elements the app renders count.
+RENDERED_MARKERS = (
+    "<ytd-watch-flexy",
+    "<ytd-watch-metadata",
+    "<ytd-video-primary-info-renderer",
+    "<ytd-comment-thread-renderer",
+    "<ytd-compact-video-renderer",
+    "<yt-lockup-view-model",
+)
+RENDERED = {
+    "flexy": "ytd-watch-flexy[video-id]",
+    "title": (
+        "h1.ytd-watch-metadata",
+        "ytd-watch-metadata #title h1",
+        "ytd-video-primary-info-renderer h1.title",
+    ),
+    "channel": (
+        "ytd-watch-metadata ytd-channel-name a",
+        "ytd-video-owner-renderer ytd-channel-name a",
+        "#owner #channel-name a",
+    ),
+    "view_count": ("ytd-video-view-count-renderer .view-count",),
+    # 2023+ layout: "1,856,109 views  6 years ago  #tag" as sibling spans in #info.
+    "info_spans": ("ytd-watch-info-text #info span", "#info-container #info span"),
+    "date": ("#info-strings yt-formatted-string", "ytd-video-primary-info-renderer #date"),
+    "description": (
+        "#description-inline-expander yt-attributed-string",
+        "#description-inline-expander #expanded",
+        "#description-inline-expander",
+        "ytd-video-secondary-info-renderer #description",
+    ),
+    "comment_count": (
+        "ytd-comments-header-renderer #count",
+        "ytd-comments-header-renderer h2",
+    ),
+    "thread": "ytd-comment-thread-renderer",
+    "comment": "ytd-comment-view-model, ytd-comment-renderer",
+    "replies": "#replies",
+    "author": "#author-text",
+    "content": "#content-text",
+    "published": "#published-time-text",
+    "votes": "#vote-count-middle",
+    "more_replies": "#more-replies",
+    "compact_video": "ytd-compact-video-renderer",
+    "compact_title": "#video-title",
+    "compact_channel": ("ytd-channel-name #text", "#channel-name"),
+    "compact_meta": "#metadata-line span",
+    "compact_duration": (
+        "ytd-thumbnail-overlay-time-status-renderer #text",
+        "[class*='badge-shape'][class*='__text']",
+    ),
+    "lockup": "yt-lockup-view-model",
+    "lockup_title": ("[class*='lockup-metadata-view-model'][class*='__title']", "h3"),
+    "lockup_rows": "[class*='content-metadata-view-model'][class*='__metadata-row']",
+    "lockup_duration": ("[class*='badge-shape'][class*='__text']",),
+    "watch_link": "a[href*='watch?v=']",
+}
+# Query parameter of a comment's permalink (``/watch?v=ID&lc=COMMENT_ID``).
+COMMENT_LINK_PARAM = "lc"
+
+# --- consent walls and other non-watch HTML ----------------------------------------------------
+
+CONSENT_MARKERS = ("consent.youtube.com", "consent.google.com")
+
+# --- thresholds --------------------------------------------------------------------------------
+
+# Compact display counts ("1.8M", "43K") are truncated to 2-3 significant digits, so a display
+# value may sit up to one unit of its last shown digit below the exact count; allow one more unit
+# for the languages that round instead of truncating.
+COMPACT_TOLERANCE_UNITS = 1
+# A count displayed in full is exact, but YouTube serves the display text and the machine count
+# from different caches; allow this relative drift before calling it a disagreement.
+EXACT_COUNT_DRIFT = 0.01
+# YouTube's video ids are 11 characters of [A-Za-z0-9_-].
+VIDEO_ID_PATTERN = r"[A-Za-z0-9_-]{11}"
+YOUTUBE_ORIGIN = "https://www.youtube.com"
