@@ -38,7 +38,7 @@ REASONS: dict[str, str] = {
     "not_a_watch_page": "the page is not a YouTube watch page (consent wall, channel, search, other site)",
     "no_content": "the page parsed but holds no title or video data",
     "bad_json": "a .json file that is not a JSON object",
-    "bad_sidecar": "the <file>.meta.json sidecar is unreadable; the page was parsed without it",
+    "too_deep": "the page nests deeper than the parser's recursion limit",
     "symlink_outside": "a symlink that points outside the raw folder; never followed",
     "unreadable": "the file could not be read (permissions, vanished during the run)",
     "orphan_sidecar": "a .meta.json sidecar with no raw page beside it",

@@ -16,6 +16,11 @@ from pageclean.io import curated as store
 from pageclean.io.rawstore import RawFile, page_meta, read_page
 from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, source_format
 
+# 200 pages of ~20 KB is ~1 s of work: large enough that Prefect's per-task overhead (ms to
+# 100+ ms) is noise, small enough that progress moves and a crash loses little.
+DEFAULT_BATCH_SIZE = 200
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # a real watch page is 0.5-2 MB; 32 MB is a broken file
+
 TABLE_NAMES = ("videos", "chapters", "links", "comments", "related_videos", "rejects")
 
 

@@ -15,6 +15,7 @@ own chapter requirements are the reference; facts only, no code taken):
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pageclean.model import Chapter
@@ -114,7 +115,7 @@ def chapters_from_description(
         found.append(Chapter(start_seconds=start, title=title))
     if len(found) < MIN_CHAPTERS:
         return []
-    for this, nxt in zip(found, found[1:], strict=False):
+    for this, nxt in itertools.pairwise(found):
         this.end_seconds = nxt.start_seconds
     found[-1].end_seconds = duration_seconds
     return found

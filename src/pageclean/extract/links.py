@@ -19,11 +19,17 @@ from pageclean.model import Link
 # ("myrtle.ai/learn/...") any alphabetic TLD of two letters or more is accepted. The list keeps
 # "node.js" or "e.g" in a sentence from becoming a link.
 COMMON_TLDS = frozenset(
-    "com org net edu gov io ai co me dev app info biz tv fm ly gl gg to be us uk de fr es it nl ru "
-    "kz ua pl jp cn kr in br ca au ch se no fi dk at cz sk hu ro bg gr tr il ir sa ae eg za ng ke "
-    "mx ar cl pe ve id my sg th vn ph pk bd lk np mn uz kg tj am ge az by lt lv ee is ie pt be lu "
-    "hr si rs ba mk al md xyz site online tech ml page blog news wiki link ms sh so st cc ws ninja "
-    "academy science studio art design pro club live stream video youtube google".split()
+    {
+        "com", "org", "net", "edu", "gov", "io", "ai", "co", "me", "dev", "app", "info", "biz", "tv",
+        "fm", "ly", "gl", "gg", "to", "be", "us", "uk", "de", "fr", "es", "it", "nl", "ru", "kz", "ua",
+        "pl", "jp", "cn", "kr", "in", "br", "ca", "au", "ch", "se", "no", "fi", "dk", "at", "cz", "sk",
+        "hu", "ro", "bg", "gr", "tr", "il", "ir", "sa", "ae", "eg", "za", "ng", "ke", "mx", "ar", "cl",
+        "pe", "ve", "id", "my", "sg", "th", "vn", "ph", "pk", "bd", "lk", "np", "mn", "uz", "kg", "tj",
+        "am", "ge", "az", "by", "lt", "lv", "ee", "is", "ie", "pt", "lu", "hr", "si", "rs", "ba",
+        "mk", "al", "md", "xyz", "site", "online", "tech", "ml", "page", "blog", "news", "wiki",
+        "link", "ms", "sh", "so", "st", "cc", "ws", "ninja", "academy", "science", "studio", "art",
+        "design", "pro", "club", "live", "stream", "video", "youtube", "google",
+    }
 )
 
 # A display URL: optional scheme, dotted host, optional path; stops at whitespace and at the

@@ -24,6 +24,7 @@ values it cannot read.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -286,7 +287,7 @@ def _find_related(body: list[_Line], start: int) -> int | None:
     for k, first in enumerate(durations):
         rest = durations[k:]
         ok = all(
-            nxt - cur - 2 <= MAX_RELATED_EXTRA_LINES for cur, nxt in zip(rest, rest[1:], strict=False)
+            nxt - cur - 2 <= MAX_RELATED_EXTRA_LINES for cur, nxt in itertools.pairwise(rest)
         )
         if ok and len(body) - rest[-1] - 1 <= MAX_RELATED_EXTRA_LINES:
             return first - 1

@@ -1,0 +1,104 @@
+"""The pageclean flow: the pipeline's table of contents. Each task is one call into the library.
+
+plan (list raw/, skip what is curated) -> curate_batch x N (read, decode, detect language, parse,
+extract, stage Parquet) -> publish (atomic renames) -> summary.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.futures import as_completed
+
+from pageclean.io import curated as store
+from pageclean.runner import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_BYTES,
+    BatchReport,
+    Plan,
+    plan_run,
+    run_batch,
+)
+
+# The CLI sets this to drive its progress bar; the flow only reports into it.
+progress_hook: Callable[[str, int, int], None] | None = None
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    raw: str
+    curated: str
+    files: int = 0
+    skipped_by_stat: int = 0
+    batches: int = 0
+    report: BatchReport = field(default_factory=BatchReport)
+    seconds: float = 0.0
+    recovered_files: int = 0
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if progress_hook is not None:
+        progress_hook(stage, done, total)
+
+
+@task(name="plan", retries=2, retry_delay_seconds=2)  # I/O: a network filesystem can blip
+def plan(raw: str, curated: str, batch_size: int) -> Plan:
+    return plan_run(raw, curated, batch_size)
+
+
+@task(name="curate-batch")
+def curate_batch(raw: str, curated: str, run_id: str, batch_no: int, items: list,
+                 max_bytes: int, now: datetime) -> BatchReport:
+    return run_batch(raw, curated, run_id, batch_no, items, max_bytes, now)
+
+
+@task(name="publish", retries=2, retry_delay_seconds=2)
+def publish(curated: str, run_id: str) -> int:
+    return store.publish(Path(curated), run_id)
+
+
+@flow(name="pageclean-curate", log_prints=False, validate_parameters=False)
+def curate(
+    raw: str = "raw",
+    curated: str = "curated",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lock_wait_seconds: float = 0.0,
+) -> RunSummary:
+    """Curate every new raw page under ``raw`` into the Parquet datasets under ``curated``."""
+    logger = get_run_logger()
+    started = time.monotonic()
+    now = datetime.now(UTC)
+    run_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    summary = RunSummary(run_id, raw, curated)
+    with store.locked(Path(curated), lock_wait_seconds):
+        summary.recovered_files = store.recover(Path(curated))
+        if summary.recovered_files:
+            logger.info("finished publishing %d files a killed run left", summary.recovered_files)
+        work = plan(raw, curated, batch_size)
+        summary.files, summary.skipped_by_stat = work.files, work.skipped_by_stat
+        summary.batches = len(work.batches)
+        total_pages = sum(len(b) for b in work.batches)
+        logger.info("%d files, %d unchanged since the last run, %d to read in %d batches",
+                    work.files, work.skipped_by_stat, total_pages, len(work.batches))
+        _progress("pages", 0, total_pages)
+        futures = [
+            curate_batch.submit(raw, curated, run_id, n, items, max_bytes, now)
+            for n, items in enumerate(work.batches)
+        ]
+        for future in as_completed(futures):
+            summary.report.merge(future.result())
+            _progress("pages", summary.report.pages, total_pages)
+        publish(curated, run_id)
+    summary.seconds = time.monotonic() - started
+    logger.info("run %s: %d accepted, %d rejected, %d unchanged in %.1fs", run_id,
+                summary.report.accepted, sum(summary.report.rejected.values()),
+                summary.report.unchanged + summary.skipped_by_stat, summary.seconds)
+    return summary

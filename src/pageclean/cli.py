@@ -1,0 +1,166 @@
+"""The ``pageclean`` command: a thin shell over the Prefect flow in ``flows/curate.py``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+EPILOG = textwrap.dedent(
+    """\
+    examples:
+      pageclean run                                 curate raw/ into curated/ (the bundled sample)
+      pageclean run --raw /data/scrapes --curated /data/curated
+      pageclean run --batch-size 500 --wait 600     queue behind another run for up to 10 minutes
+
+    what goes in:  raw/**/*.txt (innerText dumps), *.html/*.htm (watch pages), *.json (InnerTube
+                   responses), each optionally beside <file>.meta.json {"url", "scraped_at"}.
+    what comes out: curated/<table>/scrape_date=YYYY-MM-DD/*.parquet for videos, chapters, links,
+                   comments, related_videos and rejects (every bad input, with a reason).
+    Runs are incremental: unchanged files are skipped, re-running never duplicates a row.
+    Prefect runs embedded (no server to start); set PREFECT_API_URL to report to your own server.
+    """
+)
+
+RUN_EPILOG = textwrap.dedent(
+    """\
+    The exit code is 0 when the run completed, even if some pages were rejected (see the
+    summary and the rejects table); 1 when the run could not happen (missing raw folder,
+    curated folder locked by another run); 2 for a usage error.
+    """
+)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from pageclean.runner import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
+
+    parser = argparse.ArgumentParser(
+        prog="pageclean",
+        description="Turn scraped YouTube watch pages, in any UI language, into curated Parquet tables.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="curate new raw pages into the Parquet tables (one run, embedded Prefect)",
+        description="Read every new page under --raw, clean it, and add its rows to the "
+        "Parquet tables under --curated.",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("--raw", default="raw", metavar="DIR",
+                     help="folder of raw pages, read recursively (default: %(default)s)")
+    run.add_argument("--curated", default="curated", metavar="DIR",
+                     help="folder of the Parquet datasets, created if missing (default: %(default)s)")
+    run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                     help="pages per Prefect task (default: %(default)s)")
+    run.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                     help="larger files are rejected as too_large, unread (default: %(default)s)")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="if another run holds --curated, wait this long for it (default: refuse)")
+    verbosity = run.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true",
+                           help="show Prefect's INFO logs (flow and task runs)")
+    verbosity.add_argument("-q", "--quiet", action="store_true",
+                           help="no progress bar; print only the summary")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be greater than 0")
+    return value
+
+
+def _version() -> str:
+    from pageclean import __version__
+
+    return __version__
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Embedded Prefect, without its INFO chatter, telemetry or shutdown noise."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # The flow's own logs reach the temporary server's database; stop them being echoed twice.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.monotonic()
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return _run(args, started)
+
+
+def _run(args: argparse.Namespace, started: float) -> int:
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    raw, curated = Path(args.raw), Path(args.curated)
+    if not raw.is_dir():
+        err.print(f"[red]error:[/] the raw folder {str(raw)!r} does not exist or is not a folder "
+                  "(pass --raw DIR).")
+        return 1
+    if curated.resolve().is_relative_to(raw.resolve()):
+        err.print("[red]error:[/] --curated must not be inside --raw (the output would be read back as input).")
+        return 1
+    _quiet_prefect(args.verbose)
+
+    import flows.curate as flow_module
+    from pageclean.errors import CuratedLockedError
+    from pageclean.report import ProgressBar, render_summary
+
+    bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
+    flow_module.progress_hook = bar.update if bar else None
+    try:
+        with _silence_shutdown_noise():
+            summary = flow_module.curate(
+                raw=str(raw), curated=str(curated), batch_size=args.batch_size,
+                max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+            )
+    except CuratedLockedError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        return 1
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run picks up.")
+        return 130
+    except Exception as exc:  # the run itself failed (disk full, permissions): say so, no traceback
+        err.print(f"[red]error:[/] the run failed: {type(exc).__name__}: {exc}")
+        err.print("Run again with -v for Prefect's logs; pages already published are kept.")
+        return 1
+    finally:
+        if bar:
+            bar.stop()
+    Console().print(render_summary(summary, curated, time.monotonic() - started))
+    return 0
+
+
+class _silence_shutdown_noise:
+    """Prefect's background services log harmless errors at interpreter exit; keep them off stderr."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        for name in ("prefect", "prefect.server", "prefect.events", "uvicorn", "httpx"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
