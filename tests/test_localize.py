@@ -250,6 +250,15 @@ def test_detect_regional_variant_only_when_specific() -> None:
     assert detect(["13 crore views", "3 years ago"]).language == "en-IN"
 
 
+def test_tie_between_languages_is_broken_by_default_order_and_said() -> None:
+    """A label shared by bs, hr and sr-Latn alone: the default order picks, evidence says so."""
+    det = detect(["37 komentara"])
+    assert det.language == "bs"
+    assert any("tie with" in e and "hr" in e for e in det.evidence)
+    # another label settles it: "12.345 prikaza" is Croatian only
+    assert detect(["37 komentara", "12.345 prikaza"]).language == "hr"
+
+
 # --- language codes ---------------------------------------------------------------------------
 
 

@@ -230,9 +230,10 @@ def _wrap_units(cat: Catalog, wrappers: set[str], loc: Locale | None, words: dic
                             forms.append((pattern.replace("{0}", ""), 1))
                     elif category in _FIXED_CATEGORY_COUNT:
                         forms.append((pattern, _FIXED_CATEGORY_COUNT[category]))
-        for word in words.get(unit, []):
+        for i, word in enumerate(words.get(unit, [])):
             forms.append(("{0} " + word, None))
-            forms.append((word, 1))
+            if i == 0:  # only the first (singular) word stands alone for "one": "Год назад"
+                forms.append((word, 1))
         for wrapper in wrappers:
             for form, fixed in forms:
                 _add(cat.keys, _skeleton(wrapper.replace("{0}", form)),
@@ -295,19 +296,19 @@ def load_catalog(code: str) -> Catalog:
 
 def build_suffix_regex(suffixes: set[str], prefixes: set[str]) -> re.Pattern[str]:
     """NUMBER [space] SUFFIX, or PREFIX [space] NUMBER; longest affix first."""
-    def alt(items: set[str]) -> str:
+    def alt(items: set[str], edge: bool = True) -> str:
         parts = []
         for s in sorted(items, key=len, reverse=True):
             esc = re.escape(s).replace(r"\ ", " ?")
             # a Latin/Cyrillic suffix must end at a word edge ("2 M" but not "2 Mar");
             # CJK/Hangul/Thai ones run into the next word ("17만회").
-            if s[-1].isalpha() and ord(s[-1]) < 0x0E00:
+            if edge and s[-1].isalpha() and ord(s[-1]) < 0x0E00:
                 esc += r"(?!\w)"
             parts.append(esc)
         return "|".join(parts) or r"(?!x)x"
 
     return re.compile(
-        rf"(?:(?P<pre>{alt(prefixes)}) ?)?(?P<num>{NUMBER})(?: ?(?P<suf>{alt(suffixes)}))?",
+        rf"(?:(?P<pre>{alt(prefixes, edge=False)}) ?)?(?P<num>{NUMBER})(?: ?(?P<suf>{alt(suffixes)}))?",
         re.IGNORECASE,
     )
 

@@ -207,6 +207,12 @@ def _match_clean(text: str, code: str | None, kinds: frozenset[str] | None) -> l
     numbers = NUMBER_RE.findall(text)
     plain_key = squash(NUMBER_RE.sub("#", text)) if numbers else squash(text)
     hits = _hits_for_key(plain_key, numbers, keys, kinds, None, None, None)
+    if not hits and len(numbers) > 1:
+        # a digit inside the unit word itself (mn "7 хоног" = week): only the first number counts
+        first = NUMBER_RE.search(text)
+        assert first is not None
+        key = squash(text[: first.start()] + "#" + text[first.end():])
+        hits = _hits_for_key(key, numbers[:1], keys, kinds, None, None, None)
     if numbers and (kinds is None or kinds & set(COUNT_KINDS)):
         m = _suffix_regex(code).search(text)
         if m is not None and (m.group("suf") or m.group("pre")):
