@@ -64,10 +64,7 @@ def describe_non_watch(text: str) -> str:
             f"; its title is {title!r}" if title else ""
         )
     if "youtube" in head.lower():
-        return (
-            f"a YouTube page without ytInitialData or watch-page markup (title {title!r}), "
-            "not a watch page"
-        )
+        return f"a YouTube page without ytInitialData or watch-page markup (title {title!r}), not a watch page"
     if "<html" in head.lower() or "<!doctype" in head.lower():
         return f"an HTML page that is not from YouTube (title {title!r}), not a watch page"
     return "a document with no HTML structure and no YouTube data, not a watch page"
@@ -207,9 +204,7 @@ def parse_legacy(text: str, hints: list[tuple[str, str]]) -> ParsedPage:
     language, evidence, warnings = it.decide_language(hints, labels)
     exact_views = it.to_int(_meta_itemprop(soup, sel.ITEMPROP_VIEWS))
     shown_views = it.count(views_text, language)
-    if note := it.cross_check(
-        "views", views_text, shown_views, exact_views, "meta itemprop=interactionCount"
-    ):
+    if note := it.cross_check("views", views_text, shown_views, exact_views, "meta itemprop=interactionCount"):
         warnings.append(note)
     duration = _iso_duration(_meta_itemprop(soup, sel.ITEMPROP_DURATION))
     page = ParsedPage(
@@ -217,8 +212,7 @@ def parse_legacy(text: str, hints: list[tuple[str, str]]) -> ParsedPage:
         title=title,
         channel=_text(channel_node),
         channel_id=channel_id,
-        video_id=it.video_id_or_none(_meta_itemprop(soup, sel.ITEMPROP_VIDEO_ID))
-        or _dom_video_id(soup),
+        video_id=it.video_id_or_none(_meta_itemprop(soup, sel.ITEMPROP_VIDEO_ID)) or _dom_video_id(soup),
         view_count=exact_views if exact_views is not None else shown_views,
         views_text=views_text,
         published_text=published_text,
@@ -231,7 +225,7 @@ def parse_legacy(text: str, hints: list[tuple[str, str]]) -> ParsedPage:
         ui_language_evidence=evidence,
         warnings=warnings,
     )
-    page.links = _merge_text_links(links, description, "description")
+    page.links = it.drop_self_links(_merge_text_links(links, description, "description"), page.video_id)
     page.chapters = chapters_from_description(description, duration, page.warnings)
     page.related = [
         RelatedVideo(
@@ -265,9 +259,7 @@ def _legacy_related(li: Tag) -> tuple[str, str | None, str | None, str | None, s
 # --- browser-rendered page (ytd-* elements) ----------------------------------------------------
 
 
-def _parse_rendered(
-    text: str, initial: dict | None, player: dict | None, hints: list[tuple[str, str]]
-) -> ParsedPage:
+def _parse_rendered(text: str, initial: dict | None, player: dict | None, hints: list[tuple[str, str]]) -> ParsedPage:
     """A live DOM saved by a browser: the DOM is the truth, the page's JSON fills its gaps."""
     soup = _soup(text)
     dom = _rendered_from_dom(soup, hints)
@@ -358,7 +350,7 @@ def _rendered_from_dom(soup: BeautifulSoup, hints: list[tuple[str, str]]) -> Par
         ui_language_evidence=evidence,
         warnings=warnings,
     )
-    page.links = _merge_text_links(links, description, "description")
+    page.links = it.drop_self_links(_merge_text_links(links, description, "description"), page.video_id)
     page.chapters = chapters_from_description(description, None, page.warnings)
     page.comments = _finish_rendered_comments(raw_comments, language)
     page.related = [it.finish_related(r, language) for r in raw_related]
@@ -382,11 +374,7 @@ def _rendered_comments(soup: BeautifulSoup) -> list[_RenderedComment]:
     for thread in soup.select(q["thread"]):
         replies = thread.select_one(q["replies"])
         top = next(
-            (
-                c
-                for c in thread.select(q["comment"])
-                if replies is None or c not in replies.descendants
-            ),
+            (c for c in thread.select(q["comment"]) if replies is None or c not in replies.descendants),
             None,
         )
         if top is None:
@@ -402,9 +390,7 @@ def _rendered_comments(soup: BeautifulSoup) -> list[_RenderedComment]:
     return out
 
 
-def _rendered_comment(
-    node: Tag, parent_id: str | None, thread: Tag | None
-) -> _RenderedComment | None:
+def _rendered_comment(node: Tag, parent_id: str | None, thread: Tag | None) -> _RenderedComment | None:
     q = sel.RENDERED
     content = node.select_one(q["content"])
     if content is None:
@@ -484,10 +470,7 @@ def _rendered_related(soup: BeautifulSoup) -> list[it.RawRelated]:
         rows = [r for r in rows if r]
         channel = rows[0] if len(rows) >= 2 else None
         parts = [
-            p.strip()
-            for row in (rows[1:] if channel else rows)
-            for p in re.split(r"\s*[•·]\s*", row)
-            if p.strip()
+            p.strip() for row in (rows[1:] if channel else rows) for p in re.split(r"\s*[•·]\s*", row) if p.strip()
         ]
         link = node.select_one(q["watch_link"])
         durations = [t for b in node.select(q["lockup_duration"][0]) if (t := _text(b))]

@@ -45,8 +45,7 @@ def parse_innertube(obj: object) -> ParsedPage:
     if not isinstance(obj, dict):
         raise RejectError(
             "bad_json",
-            f"the JSON document is a {type(obj).__name__}, not an object; "
-            "InnerTube responses are objects",
+            f"the JSON document is a {type(obj).__name__}, not an object; InnerTube responses are objects",
         )
     initial, player = split_response(obj)
     return build_page(initial, player, parser=PARSER, hl_hints=[])
@@ -122,6 +121,18 @@ def dig(node: object, *path: str | int) -> object:
                 return None
             node = node.get(step)
     return node
+
+
+def obj_at(node: object, *path: str | int) -> dict:
+    """``dig`` that always gives a dict (``{}`` when the value is missing or not an object)."""
+    found = dig(node, *path)
+    return found if isinstance(found, dict) else {}
+
+
+def list_at(node: object, *path: str | int) -> list:
+    """``dig`` that always gives a list (``[]`` when the value is missing or not an array)."""
+    found = dig(node, *path)
+    return found if isinstance(found, list) else []
 
 
 def find_first(node: object, key: str) -> object:
@@ -220,7 +231,12 @@ def collect(root: object) -> Collected:
                     out.comment_nodes.append(("old", value))
                 elif key == sel.COMMENT_VIEW_MODEL and "commentKey" in value:
                     out.comment_nodes.append(("vm", value))
-            stack.extend(v for v in reversed(node.values()) if isinstance(v, dict | list))
+            children = [v for k, v in node.items() if k != "replies"]
+            if "replies" in node:
+                # A thread lists its replies before its own comment in 2024 responses; the
+                # comment comes first in page order.
+                children.append(node["replies"])
+            stack.extend(v for v in reversed(children) if isinstance(v, dict | list))
         elif isinstance(node, list):
             stack.extend(v for v in reversed(node) if isinstance(v, dict | list))
     return out
@@ -264,8 +280,8 @@ def first_text(*nodes: object) -> str | None:
 
 
 def raw_video(initial: dict | None, player: dict | None, found: Collected) -> RawVideo:
-    details = dig(player, "videoDetails") or {}
-    micro = dig(player, "microformat", "playerMicroformatRenderer") or {}
+    details = obj_at(player, "videoDetails")
+    micro = obj_at(player, "microformat", "playerMicroformatRenderer")
     primary = found.first(sel.PRIMARY_INFO) or {}
     secondary = found.first(sel.SECONDARY_INFO) or {}
     owner = found.first(sel.OWNER) or {}
@@ -275,9 +291,7 @@ def raw_video(initial: dict | None, player: dict | None, found: Collected) -> Ra
     meta = found.first(sel.VIDEO_METADATA) or {}
     raw = RawVideo()
 
-    player_id = video_id_or_none(details.get("videoId")) or video_id_or_none(
-        micro.get("externalVideoId")
-    )
+    player_id = video_id_or_none(details.get("videoId")) or video_id_or_none(micro.get("externalVideoId"))
     initial_id = video_id_or_none(dig(initial, "currentVideoEndpoint", "watchEndpoint", "videoId"))
     if player_id and initial_id and player_id != initial_id:
         raw.warnings.append(
@@ -323,16 +337,12 @@ def raw_video(initial: dict | None, player: dict | None, found: Collected) -> Ra
         for key in ("viewCount", "shortViewCount"):
             if (text := first_text(counter.get(key))) and text not in raw.views_texts:
                 raw.views_texts.append(text)
-    if not raw.views_texts and (
-        text := first_text(header.get("views"), slim.get("expandedSubtitle"))
-    ):
+    if not raw.views_texts and (text := first_text(header.get("views"), slim.get("expandedSubtitle"))):
         raw.views_texts.append(text)
 
     raw.relative_date = first_text(primary.get("relativeDateText"))
     raw.date_text = first_text(primary.get("dateText"), header.get("publishDate"))
-    raw.published_date = iso_datetime(micro.get("publishDate")) or iso_datetime(
-        micro.get("uploadDate")
-    )
+    raw.published_date = iso_datetime(micro.get("publishDate")) or iso_datetime(micro.get("uploadDate"))
     raw.duration_seconds = to_int(details.get("lengthSeconds"))
     if raw.duration_seconds is None:
         raw.duration_seconds = to_int(micro.get("lengthSeconds"))
@@ -375,7 +385,7 @@ def comments_header(found: Collected) -> tuple[str | None, list[str]]:
     for panel in found.all(sel.ENGAGEMENT_PANEL):
         if sel.COMMENTS_PANEL_ID not in (panel.get("panelIdentifier"), panel.get("targetId")):
             continue
-        header = dig(panel, "header", sel.PANEL_HEADER) or {}
+        header = obj_at(panel, "header", sel.PANEL_HEADER)
         if title := first_text(header.get("title")):
             labels.append(title)
         if text := first_text(header.get("contextualInfo")):
@@ -404,10 +414,7 @@ def description_text(details: dict, micro: dict, secondary: dict, found: Collect
 
 def chapters_from_json(found: Collected, duration: int | None) -> list[Chapter]:
     """Chapters from the player bar, else from the chapter engagement panels (yt-dlp's order)."""
-    bar = [
-        (to_int(c.get("timeRangeStartMillis")), first_text(c.get("title")))
-        for c in found.all(sel.CHAPTER)
-    ]
+    bar = [(to_int(c.get("timeRangeStartMillis")), first_text(c.get("title"))) for c in found.all(sel.CHAPTER)]
     pairs = [(ms // 1000, title) for ms, title in bar if ms is not None and title]
     if not pairs:
         pairs = _panel_chapters(found)
@@ -462,14 +469,17 @@ def description_links(found: Collected, description: str | None) -> list[Link]:
     ):
         if not isinstance(attributed, dict):
             continue
-        content = attributed.get("content") or ""
-        for run in attributed.get("commandRuns") or []:
+        content = attributed.get("content")
+        content = content if isinstance(content, str) else ""
+        for run in list_at(attributed, "commandRuns"):
+            if not isinstance(run, dict):
+                continue
             url = _endpoint_url(dig(run, "onTap", "innertubeCommand"))
             start, length = to_int(run.get("startIndex")), to_int(run.get("length"))
             shown = utf16_slice(content, start, length) if start is not None and length else None
             _add_link(links, url, shown)
     for runs_owner in (secondary.get("description"), body.get("descriptionBodyText")):
-        for run in dig(runs_owner, "runs") or []:
+        for run in list_at(runs_owner, "runs"):
             if isinstance(run, dict):
                 _add_link(links, _endpoint_url(run.get("navigationEndpoint")), run.get("text"))
     seen = {link.url for link in links}
@@ -480,10 +490,13 @@ def description_links(found: Collected, description: str | None) -> list[Link]:
     return links
 
 
+def drop_self_links(links: list[Link], video_id: str | None) -> list[Link]:
+    """Links minus those to this very video: they are timestamps ("04:41"), held as chapters."""
+    return [link for link in links if video_id is None or link.linked_video_id != video_id]
+
+
 def _endpoint_url(endpoint: object) -> str | None:
-    url = dig(endpoint, "urlEndpoint", "url") or dig(
-        endpoint, "commandMetadata", "webCommandMetadata", "url"
-    )
+    url = dig(endpoint, "urlEndpoint", "url") or dig(endpoint, "commandMetadata", "webCommandMetadata", "url")
     return url if isinstance(url, str) and url else None
 
 
@@ -541,15 +554,12 @@ def raw_related(found: Collected, current_id: str | None) -> list[RawRelated]:
 
 
 def _raw_lockup(lockup: dict) -> RawRelated | None:
-    meta = dig(lockup, "metadata", "lockupMetadataViewModel") or {}
+    meta = obj_at(lockup, "metadata", "lockupMetadataViewModel")
     title = first_text(meta.get("title"))
     if not title:
         return None
-    rows = dig(meta, "metadata", "contentMetadataViewModel", "metadataRows") or []
-    row_texts = [
-        [t for part in dig(row, "metadataParts") or [] if (t := first_text(dig(part, "text")))]
-        for row in rows
-    ]
+    rows = list_at(meta, "metadata", "contentMetadataViewModel", "metadataRows")
+    row_texts = [[t for part in list_at(row, "metadataParts") if (t := first_text(dig(part, "text")))] for row in rows]
     row_texts = [r for r in row_texts if r]
     channel = row_texts[0][0] if len(row_texts) >= 2 else None
     parts = [t for r in (row_texts[1:] if channel else row_texts) for t in r]
@@ -558,9 +568,7 @@ def _raw_lockup(lockup: dict) -> RawRelated | None:
         for b in _values_under(lockup.get("contentImage"), "thumbnailBadgeViewModel")
         if isinstance(b, dict)
     ]
-    duration = next(
-        (b for b in badges if isinstance(b, str) and clock_seconds(b) is not None), None
-    )
+    duration = next((b for b in badges if isinstance(b, str) and clock_seconds(b) is not None), None)
     video_id = video_id_or_none(lockup.get("contentId")) or video_id_or_none(
         find_first(lockup.get("rendererContext"), "videoId")
     )
@@ -595,7 +603,7 @@ def raw_comments(found: Collected, mutations: list[dict]) -> list[RawComment]:
         if kind == "old":
             item = _old_comment(node)
         else:
-            payload = entities.get(node.get("commentKey")) or {}
+            payload = entities.get(str(node.get("commentKey")), {})
             item = _entity_comment(payload.get(sel.COMMENT_ENTITY))
         if item is None or (item.comment_id and item.comment_id in seen):
             continue
@@ -632,11 +640,11 @@ def _entity_comment(payload: object) -> RawComment | None:
     # commentEntityPayload, as yt-dlp's _extract_comment reads it (properties / author / toolbar).
     if not isinstance(payload, dict):
         return None
-    props = payload.get("properties") or {}
+    props = obj_at(payload, "properties")
     text = dig(props, "content", "content")
     if not isinstance(text, str):
         return None
-    toolbar = payload.get("toolbar") or {}
+    toolbar = obj_at(payload, "toolbar")
     like_text = next(
         (
             t.strip()
@@ -651,11 +659,9 @@ def _entity_comment(payload: object) -> RawComment | None:
         reply_count = 0
     comment_id = props.get("commentId")
     return RawComment(
-        author=(dig(payload, "author", "displayName") or "").strip(),
+        author=(first_text(dig(payload, "author", "displayName")) or ""),
         text=text,
-        published_text=published
-        if isinstance(published := props.get("publishedTime"), str)
-        else None,
+        published_text=published if isinstance(published := props.get("publishedTime"), str) else None,
         like_text=like_text,
         like_default=0 if toolbar else None,
         reply_count=reply_count,
@@ -740,15 +746,12 @@ def decide_language(
     warnings: list[str] = []
     if by_labels and hl and by_labels != hl:
         warnings.append(
-            f"The page's labels read as {by_labels} but its hl setting ({hl_source}) says {hl}; "
-            "the labels were used."
+            f"The page's labels read as {by_labels} but its hl setting ({hl_source}) says {hl}; the labels were used."
         )
     return by_labels or hl, "; ".join(evidence) or None, warnings
 
 
-def cross_check(
-    what: str, display: str | None, shown: int | None, exact: int | None, source: str
-) -> str | None:
+def cross_check(what: str, display: str | None, shown: int | None, exact: int | None, source: str) -> str | None:
     """A warning sentence when a display count disagrees with the machine-readable one."""
     if display is None or shown is None or exact is None:
         return None
@@ -762,10 +765,7 @@ def cross_check(
             return None
     elif abs(shown - exact) <= exact * sel.EXACT_COUNT_DRIFT:
         return None
-    return (
-        f"The {what} display {display!r} reads as {shown} but {source} says {exact}; "
-        f"{source} was kept."
-    )
+    return f"The {what} display {display!r} reads as {shown} but {source} says {exact}; {source} was kept."
 
 
 # --- assembling the page -----------------------------------------------------------------------
@@ -813,12 +813,7 @@ def build_page(
     page.chapters = chapters_from_json(found, raw.duration_seconds) or chapters_from_description(
         raw.description, raw.duration_seconds, page.warnings
     )
-    # A link to this very video is a timestamp ("04:41"); the chapters already hold those.
-    page.links = [
-        link
-        for link in description_links(found, raw.description)
-        if link.linked_video_id is None or link.linked_video_id != raw.video_id
-    ]
+    page.links = drop_self_links(description_links(found, raw.description), raw.video_id)
     page.related = [finish_related(r, language) for r in related_raw]
     page.comments = finish_comments(comments_raw, language)
     return page
@@ -866,8 +861,8 @@ def finish_related(item: RawRelated, language: str | None) -> RelatedVideo:
 def _response_hl(response: dict | None) -> list[tuple[str, str]]:
     """``hl`` from ``responseContext.serviceTrackingParams`` (``{"key": "hl", "value": ...}``)."""
     hints: list[tuple[str, str]] = []
-    for service in dig(response, "responseContext", "serviceTrackingParams") or []:
-        for param in dig(service, "params") or []:
+    for service in list_at(response, "responseContext", "serviceTrackingParams"):
+        for param in list_at(service, "params"):
             if dig(param, "key") == "hl" and isinstance(value := dig(param, "value"), str):
                 hints.append((value, "responseContext.serviceTrackingParams hl"))
     return hints

@@ -29,9 +29,7 @@ _SIMPLE_ESCAPES = {
     "\u2028": "",
     "\u2029": "",
 }
-_HTML_LANG = re.compile(
-    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I
-)
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
 
 
 def find_assigned_object(text: str, name: str) -> dict | None:
