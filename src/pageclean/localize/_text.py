@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # Zero-width and bidi marks YouTube sprinkles around numbers (he/ar/fa compact patterns carry
@@ -27,14 +26,15 @@ for _base in _DIGIT_BLOCKS:
 # Arabic decimal/thousands separators (fa, ur) and the fullwidth comma behave like , and .
 _TABLE.update({0x066B: ",", 0x066C: ".", 0xFF0C: ",", 0xFF0E: "."})
 
-_WS = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
     """ASCII digits, one kind of space, no invisible marks, collapsed and stripped."""
-    return _WS.sub(" ", text.translate(_TABLE)).strip()
+    if text.isascii():  # nothing to translate: most content lines
+        return " ".join(text.split())
+    return " ".join(text.translate(_TABLE).split())
 
 
 def squash(text: str) -> str:
     """The lookup key form: casefolded with all whitespace removed (CJK spacing varies)."""
-    return _WS.sub("", text).casefold()
+    return "".join(text.split()).casefold()

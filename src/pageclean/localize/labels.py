@@ -26,6 +26,8 @@ MAX_LABEL_CHARS = 80
 # Compact numbers carry at most this many decimals ("1,8 М.", "34,2 N"); three digits after
 # a lone separator are a thousands group ("10,936").
 MAX_COMPACT_DECIMALS = 2
+# Room for the digits and compact affix a key's "#" stands for ("7744083", "1,8млн").
+NUMBER_SLACK = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,16 +127,23 @@ def _global_status() -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 @cache
-def _status_regex(code: str | None) -> re.Pattern[str] | None:
-    """Split a squashed line into status wrapper + inner age: 'streamed#' around '2daysago'."""
+def _status_affixes(code: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Status wrapper prefixes and suffixes in squashed form ('streamed', '(edited)'),
+    longest first, for cheap startswith/endswith checks."""
     keys = load_catalog(code).status if code else _global_status()
     pre = sorted({k.split("#")[0] for k in keys if k.split("#")[0]}, key=len, reverse=True)
     suf = sorted({k.split("#")[1] for k in keys if k.split("#")[1]}, key=len, reverse=True)
-    if not pre and not suf:
-        return None
-    p = "|".join(map(re.escape, pre)) or r"(?!x)x"
-    s = "|".join(map(re.escape, suf)) or r"(?!x)x"
-    return re.compile(rf"^(?P<pre>{p})?(?P<inner>.+?)(?P<suf>{s})?$")
+    return tuple(pre), tuple(suf)
+
+
+@cache
+def _max_key_len(code: str | None) -> int:
+    """Longest squashed line that could still be a label (key + status wrapper + number)."""
+    keys = loaded_keys(code)
+    status = load_catalog(code).status if code else _global_status()
+    longest_key = max(map(len, keys), default=0)
+    longest_status = max(map(len, status), default=0)
+    return longest_key + longest_status + NUMBER_SLACK
 
 
 def _affix_language(m: re.Match[str]) -> str:
@@ -201,36 +210,89 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
     return hits
 
 
+@lru_cache(maxsize=8192)
+def prepare(text: str) -> tuple[re.Match[str] | None, tuple[str, ...], str]:
+    """Language-independent work on a cleaned line, shared by detect() and match_label() on the
+    same page: the first number, all numbers, and the key with every number as '#'."""
+    first = NUMBER_RE.search(text)
+    if first is None:
+        return None, (), squash(text)
+    return first, tuple(NUMBER_RE.findall(text)), squash(NUMBER_RE.sub("#", text))
+
+
 def _match_clean(text: str, code: str | None, kinds: frozenset[str] | None) -> list[Hit]:
     """All interpretations of a cleaned line as one whole label."""
     keys = loaded_keys(code)
-    numbers = NUMBER_RE.findall(text)
-    plain_key = squash(NUMBER_RE.sub("#", text)) if numbers else squash(text)
+    first, number_tuple, plain_key = prepare(text)
+    numbers = list(number_tuple)
     hits = _hits_for_key(plain_key, numbers, keys, kinds, None, None, None)
+    if first is None:
+        return hits or _match_status(plain_key, numbers, code, keys, kinds)
     if not hits and len(numbers) > 1:
         # a digit inside the unit word itself (mn "7 хоног" = week): only the first number counts
-        first = NUMBER_RE.search(text)
-        assert first is not None
         key = squash(text[: first.start()] + "#" + text[first.end():])
         hits = _hits_for_key(key, numbers[:1], keys, kinds, None, None, None)
-    if numbers and (kinds is None or kinds & set(COUNT_KINDS)):
-        m = _suffix_regex(code).search(text)
-        if m is not None and (m.group("suf") or m.group("pre")):
+    head = squash(text[: first.start()])
+    if (kinds is None or kinds & _COUNT_KIND_SET) and (
+        head in _key_heads(code) or (_prefix_words(code) and head.endswith(_prefix_words(code)))
+    ):
+        m = _affix_match(text, code, first)
+        if m is not None:
             key = squash(text[: m.start()] + "#" + text[m.end():])
             hits += _hits_for_key(key, [m.group("num")], keys, kinds, m, None, None)
-    if not hits and (kinds is None or "age" in kinds):
-        hits = _match_status(plain_key, numbers, code, keys)
-    return hits
+    return hits or _match_status(plain_key, numbers, code, keys, kinds)
 
 
-def _match_status(plain_key: str, numbers: list[str], code: str | None, keys: dict) -> list[Hit]:
-    rx = _status_regex(code)
-    if rx is None:
+_COUNT_KIND_SET = frozenset(COUNT_KINDS)
+
+
+def _affix_match(text: str, code: str | None, first: re.Match[str]) -> re.Match[str] | None:
+    """The number with a compact affix, anchored at the first number (or a prefix before it)."""
+    rx = _suffix_regex(code)
+    m = rx.match(text, first.start())
+    if m is not None and m.group("suf"):
+        return m
+    if _has_prefixes(code) and first.start() > 0:
+        m = rx.search(text, 0, first.end())
+        if m is not None and m.group("pre"):
+            return rx.match(text, m.start())
+    return None
+
+
+@cache
+def _key_heads(code: str | None) -> frozenset[str]:
+    """What may precede the number in a count label ('ретқаралды', '조회수', ''): a line whose
+    text before its first number is none of these cannot be a compact count label."""
+    return frozenset(k.split("#")[0] for k, entries in loaded_keys(code).items()
+                     if "#" in k and any(e.kind != "age" for e in entries))
+
+
+@cache
+def _has_prefixes(code: str | None) -> bool:
+    return bool(_prefix_words(code))
+
+
+@cache
+def _prefix_words(code: str | None) -> tuple[str, ...]:
+    """Compact prefixes in squashed form (sw 'elfu'), for a cheap endswith gate."""
+    codes = [code] if code else HL_CODES
+    return tuple({squash(p) for c in codes for p in load_catalog(c).prefixes})
+
+
+def _match_status(plain_key: str, numbers: list[str], code: str | None, keys: dict,
+                  kinds: frozenset[str] | None) -> list[Hit]:
+    if kinds is not None and "age" not in kinds:
         return []
-    m = rx.match(plain_key)
-    if m is None or not (m.group("pre") or m.group("suf")):
+    prefixes, suffixes = _status_affixes(code)
+    # one C-level tuple test each before looking for which wrapper it is
+    pre = next((p for p in prefixes if plain_key.startswith(p)), "") if (
+        prefixes and plain_key.startswith(prefixes)) else ""
+    suf = next((s for s in suffixes if plain_key.endswith(s)), "") if (
+        suffixes and plain_key.endswith(suffixes)) else ""
+    if not pre and not suf:
         return []
-    wrapper = (m.group("pre") or "") + "#" + (m.group("suf") or "")
+    inner = plain_key[len(pre): len(plain_key) - len(suf)]
+    wrapper = pre + "#" + suf
     if code:
         status = load_catalog(code).status.get(wrapper)
         pairs = [(code, status)] if status else []
@@ -239,8 +301,7 @@ def _match_status(plain_key: str, numbers: list[str], code: str | None, keys: di
     hits: list[Hit] = []
     for status in {s for _, s in pairs}:
         langs = {lang for lang, s in pairs if s == status}
-        hits += _hits_for_key(m.group("inner"), numbers, keys, frozenset({"age"}), None,
-                              status, langs)
+        hits += _hits_for_key(inner, numbers, keys, frozenset({"age"}), None, status, langs)
     return hits
 
 
@@ -250,7 +311,7 @@ def match_all(line: str, code: str | None, kinds: frozenset[str] | None) -> tupl
     if len(line) > MAX_LABEL_CHARS * 2:
         return ()
     text = clean(line)
-    if not text or len(text) > MAX_LABEL_CHARS:
+    if not text or len(text) > MAX_LABEL_CHARS or len(text) > _max_key_len(code) + text.count(" "):
         return ()
     hits = _match_clean(text, code, kinds)
     return tuple(sorted(hits, key=lambda h: rank(h.entry.language)))
