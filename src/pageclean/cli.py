@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, started: float) -> int:
     from rich.console import Console
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     raw, curated = Path(args.raw), Path(args.curated)
     if not raw.is_dir():
         err.print(f"[red]error:[/] the raw folder {str(raw)!r} does not exist or is not a folder "

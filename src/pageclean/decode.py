@@ -47,6 +47,8 @@ MAX_CONTROL_SHARE = 0.01
 # UTF-8 with a handful of bad bytes (a truncated or spliced file) stays UTF-8 with U+FFFD;
 # past this share of replaced bytes another encoding is more likely.
 MAX_UTF8_ERROR_SHARE = 0.002
+# Share of printable characters a UTF-16 reading must reach to be taken over an 8-bit one.
+UTF16_MIN_PRINTABLE = 0.95
 # How many bytes charset-normalizer looks at; enough to tell the Cyrillic code pages apart.
 DETECT_SAMPLE_BYTES = 64 * 1024
 
@@ -150,18 +152,21 @@ def _checked(decoded: Decoded, data: bytes) -> Decoded:
 
 
 def _sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: text in Latin or Cyrillic leaves a NUL in every other byte."""
+    """UTF-16 without a BOM: 8-bit text never holds NUL or low control bytes, UTF-16 text does
+    (NUL high bytes for Latin, 0x04 for Cyrillic...). Try both byte orders; keep the one that
+    reads as printable text."""
     sample = data[:4096]
-    if len(sample) < 4:
+    if len(sample) < 4 or not any(b < 0x09 for b in sample):
         return None
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
-        return "utf-16-le"
-    if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
-        return "utf-16-be"
-    return None
+    sample = sample[: len(sample) // 2 * 2]
+    best, best_share = None, UTF16_MIN_PRINTABLE
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+        share = printable / len(text)
+        if share > best_share:
+            best, best_share = encoding, share
+    return best
 
 
 def _guess_legacy(data: bytes) -> str | None:

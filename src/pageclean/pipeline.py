@@ -163,8 +163,8 @@ def process_page(data: bytes, meta: PageMeta, now: datetime) -> PageResult:
         if fmt is None:
             raise RejectError(
                 "unsupported_format",
-                "pageclean reads .txt text dumps, .html/.htm watch pages and .json InnerTube "
-                "responses; this file has another extension.",
+                "This file has none of the extensions pageclean reads: .txt text dumps, .html/.htm watch pages and .json InnerTube "
+                "responses.",
             )
         repairs: list[str] = []
         page, encoding = _parser_for(fmt)(data, repairs)

@@ -1,0 +1,67 @@
+"""The pageclean command: help that teaches, clear errors, a summary, and no traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pageclean.cli import main
+
+FOUNDING = Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt"
+
+
+def test_help_explains_inputs_and_outputs(capsys):
+    """--help names the command, the inputs and the tables."""
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("pageclean run", "meta.json", "rejects", "related_videos", "incremental"):
+        assert word in out
+
+
+def test_run_help_lists_options(capsys):
+    """run --help shows every option with its default and the exit codes."""
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    for word in ("--raw", "--curated", "--batch-size", "--max-bytes", "--wait", "exit code"):
+        assert word in out
+
+
+def test_missing_raw_folder_is_a_clear_error(tmp_path, capsys):
+    """A missing raw folder is one sentence and exit code 1, not a traceback."""
+    assert main(["run", "--raw", str(tmp_path / "nope"), "--curated", str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err
+
+
+def test_bad_option_value_is_a_usage_error(capsys):
+    """--batch-size 0 is refused by the parser with exit code 2."""
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--batch-size", "0"])
+    assert info.value.code == 2
+    assert "greater than 0" in capsys.readouterr().err
+
+
+def test_real_run_prints_summary_and_no_traceback(tmp_path):
+    """`pageclean run` in a fresh process: exit 0, a summary with rows per table, nothing on stderr but progress."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FOUNDING, raw / "page.txt")
+    (raw / "broken.html").write_bytes(b"\x00\x01\x02" * 100)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pageclean.cli", "run", "--raw", str(raw), "--curated", str(tmp_path / "cur")],
+        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert proc.stderr.strip() == ""
+    for word in ("accepted", "rejected", "binary", "videos", "comments", "37"):
+        assert word in proc.stdout

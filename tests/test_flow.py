@@ -1,0 +1,110 @@
+"""The Prefect flow end to end on a small raw folder: tables, rejects, idempotent and incremental re-runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.curate import curate
+from pageclean.errors import CuratedLockedError
+from pageclean.io import curated as store
+
+FOUNDING = Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt"
+
+SIDECAR = {"url": "https://www.youtube.com/watch?v=0LVQhh0Z0Ws", "scraped_at": "2024-05-20T10:00:00+02:00"}
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    root = tmp_path / "raw"
+    (root / "sub dir" / "ünï cödé").mkdir(parents=True)
+    shutil.copy(FOUNDING, root / "page.txt")
+    (root / "page.txt.meta.json").write_text(json.dumps(SIDECAR))
+    shutil.copy(FOUNDING, root / "sub dir" / "ünï cödé" / "copy #2.txt")  # no sidecar: mtime
+    (root / "empty.txt").write_bytes(b"")
+    (root / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(500))
+    (root / "notes.pdf").write_bytes(b"%PDF-1.7")
+    (root / "lonely.txt.meta.json").write_text("{}")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not yours")
+    os.symlink(outside, root / "link.txt")
+    return root
+
+
+def _read(curated: Path, table: str) -> pl.DataFrame:
+    return pl.read_parquet(curated / table / "**" / "*.parquet", hive_partitioning=True)
+
+
+def test_flow_curates_and_rejects(prefect_harness, raw, tmp_path):
+    """Every raw file ends as a video or one reject with a reason; tables are readable by polars and DuckDB."""
+    curated = tmp_path / "curated"
+    summary = curate(raw=str(raw), curated=str(curated), batch_size=3)
+    assert summary.report.pages == 7
+    assert summary.report.accepted == 2
+    assert dict(summary.report.rejected) == {
+        "empty": 1, "binary": 1, "unsupported_format": 1, "orphan_sidecar": 1, "symlink_outside": 1}
+
+    videos = _read(curated, "videos").sort("source_path")
+    assert videos["source_path"].to_list() == ["page.txt", "sub dir/ünï cödé/copy #2.txt"]
+    assert videos["scraped_at_source"].to_list() == ["sidecar", "mtime"]
+    assert videos["video_id"].to_list() == ["0LVQhh0Z0Ws", None]
+    assert str(videos["scrape_date"][0]) == "2024-05-20"
+    assert _read(curated, "comments").height == 74
+    assert _read(curated, "chapters").height == 54
+    rejects = _read(curated, "rejects")
+    assert rejects["detail"].null_count() == 0
+
+    top = duckdb.sql(
+        f"select channel, sum(view_count) v from read_parquet('{curated}/videos/**/*.parquet', "
+        "hive_partitioning=true) group by channel").fetchall()
+    assert top == [("Machine Learning Street Talk", 2 * 10936)]
+
+
+def test_rerun_is_idempotent_and_incremental(prefect_harness, raw, tmp_path):
+    """A second run adds no row; a touched file is re-hashed, not re-parsed; a changed file adds its new version."""
+    curated = tmp_path / "curated"
+    curate(raw=str(raw), curated=str(curated))
+    before = store.count_rows(curated)
+
+    again = curate(raw=str(raw), curated=str(curated))
+    assert again.report.pages == 0 and again.skipped_by_stat == 7
+    assert store.count_rows(curated) == before
+
+    os.utime(raw / "page.txt")  # same bytes, new mtime
+    touched = curate(raw=str(raw), curated=str(curated))
+    assert (touched.report.pages, touched.report.unchanged) == (1, 1)
+    assert store.count_rows(curated) == before
+
+    (raw / "page.txt").write_bytes(FOUNDING.read_bytes().replace(b"10,936", b"11,002"))
+    changed = curate(raw=str(raw), curated=str(curated))
+    assert changed.report.accepted == 1
+    views = _read(curated, "videos").filter(pl.col("source_path") == "page.txt")["view_count"].sort().to_list()
+    assert views == [10936, 11002]  # a re-scrape is a new row: views over time are queryable
+
+
+def test_killed_run_is_rolled_forward_or_discarded(tmp_path):
+    """Staged batches marked READY are published by the next run; unfinished ones are deleted."""
+    curated = tmp_path / "curated"
+    row = {"source_path": "a.txt", "page_id": None, "reason": "empty", "detail": "Empty.",
+           "source_format": "textdump", "size_bytes": 0,
+           "rejected_at": __import__("datetime").datetime(2024, 1, 1, tzinfo=__import__("datetime").UTC),
+           "pipeline_version": "test"}
+    store.write_batch(curated, "run1", 0, {"rejects": [row]}, {"rejects": ["2024-01-01"]}, [])
+    (curated / store.STAGING_DIR / "run1" / "batch-000001" / "rejects").mkdir(parents=True)  # no READY
+    assert store.count_rows(curated)["rejects"] == 0  # nothing visible before publishing
+    assert store.recover(curated) == 1
+    assert store.count_rows(curated)["rejects"] == 1
+    assert not (curated / store.STAGING_DIR / "run1").exists()
+
+
+def test_second_writer_is_refused(tmp_path):
+    """Two runs on one curated folder: the second refuses clearly instead of interleaving."""
+    curated = tmp_path / "curated"
+    with store.locked(curated), pytest.raises(CuratedLockedError, match="being written"), store.locked(curated):
+        pass

@@ -1,0 +1,163 @@
+"""The pure core: any bytes give rows or one reject row; the same page in other encodings gives the same rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1251, to make real mojibake
+import pytest
+
+from pageclean.pipeline import PageMeta, parse_sidecar, process_page
+
+NOW = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
+
+# A Russian-UI dump in the founding example's layout, built from the real ru strings of
+# shared/corpus/README.md ("7 744 083 просмотра" with NBSP groups, "2 недели назад", "Год назад").
+RU_DUMP = "\n".join([
+    "Лекция 5. Нейронные сети",
+    "",
+    "\u00a0\u00a07\u00a0744\u00a0083 просмотра",
+    "",
+    "Канал Лекций",
+    "",
+    "Канал Лекций",
+    "",
+    "2 недели назад",
+    "",
+    "Конспект лекции. Слайды: example.org/slides/lecture5.pdf",
+    "00:00 Введение",
+    "05:10 Персептрон",
+    "12:45 Обратное распространение",
+    "",
+    "Комментарии: 2",
+    "@ivan_petrov",
+    "@ivan_petrov Год назад",
+    "Отличная лекция, спасибо!",
+    "@maria",
+    "@maria 2 недели назад",
+    "@@ivan_petrov согласна",
+    "Лекция 6. Свёрточные сети",
+    "1:20:05",
+    "Канал Лекций",
+    "398 тыс. просмотров",
+    "Лекция 4. Градиентный спуск",
+    "58:12",
+    "Канал Лекций",
+    "7,7 млн просмотров",
+    "",
+])
+
+
+def _meta(path: str, data: bytes, url: str | None = None) -> PageMeta:
+    return PageMeta(path, len(data), NOW, "sidecar", url)
+
+
+def _run(path: str, data: bytes, url: str | None = None):
+    return process_page(data, _meta(path, data, url), NOW)
+
+
+def _content(rows: dict) -> dict:
+    """Rows without the fields that legitimately differ between encodings of one page."""
+    video = {k: v for k, v in rows["videos"][0].items()
+             if k not in ("page_id", "size_bytes", "source_encoding", "encoding_repairs")}
+    strip = lambda table: [{k: v for k, v in r.items() if k != "page_id"} for r in rows[table]]  # noqa: E731
+    return {"video": video, **{t: strip(t) for t in ("chapters", "links", "comments", "related_videos")}}
+
+
+def test_russian_page_parses():
+    """A Russian-UI dump gives counts, ages, chapters, the reply and compact related views."""
+    rows = _run("ru.txt", RU_DUMP.encode("utf-8")).rows
+    video = rows["videos"][0]
+    assert video["ui_language"] == "ru"
+    assert video["view_count"] == 7_744_083
+    assert video["published_at"] == NOW - timedelta(days=14)
+    assert video["comment_count"] == 2
+    assert video["channel"] == "Канал Лекций"
+    assert [c["start_seconds"] for c in rows["chapters"]] == [0, 310, 765]
+    assert [(c["author"], c["reply_to"]) for c in rows["comments"]] == [("@ivan_petrov", None), ("@maria", "@ivan_petrov")]
+    assert rows["comments"][0]["published_at"] == NOW - timedelta(days=365)
+    assert [(r["view_count"], r["duration_seconds"]) for r in rows["related_videos"]] == [(398_000, 4805), (7_700_000, 3492)]
+    assert rows["links"][0]["url"] == "https://example.org/slides/lecture5.pdf"
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r", "utf-16", "utf-8-sig"])
+def test_same_page_in_other_encodings_gives_same_rows(encoding):
+    """windows-1251, KOI8-R, UTF-16 and a UTF-8 BOM give exactly the UTF-8 rows."""
+    url = "https://www.youtube.com/watch?v=AAAAAAAAAAA"  # comment ids are scoped by video
+    base = _content(_run("ru.txt", RU_DUMP.encode("utf-8"), url).rows)
+    other = _run("ru.txt", RU_DUMP.encode(encoding), url).rows
+    assert _content(other) == base
+    assert other["videos"][0]["encoding_repairs"]  # and the row says what was done
+
+
+def test_mojibake_page_gives_same_rows(founding_bytes):
+    """The founding example saved as mojibake (UTF-8 read as windows-1251) gives the same rows."""
+    url = "https://www.youtube.com/watch?v=AAAAAAAAAAA"
+    base = _content(_run("p.txt", founding_bytes, url).rows)
+    broken = founding_bytes.decode().encode("utf-8").decode("sloppy-windows-1251").encode("utf-8")
+    rows = _run("p.txt", broken, url).rows
+    assert _content(rows) == base
+    assert any("windows-1251" in r for r in rows["videos"][0]["encoding_repairs"])
+
+
+def test_video_id_comes_from_the_sidecar_url(founding_bytes):
+    """The sidecar URL gives video_id to the video and to every child row."""
+    rows = _run("p.txt", founding_bytes, "https://youtu.be/0LVQhh0Z0Ws").rows
+    assert rows["videos"][0]["video_id"] == "0LVQhh0Z0Ws"
+    assert {c["video_id"] for c in rows["comments"]} == {"0LVQhh0Z0Ws"}
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "reason"),
+    [
+        ("notes.pdf", b"%PDF-1.7", "unsupported_format"),
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"   \n\n  ", "empty"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(300), "binary"),
+        ("nul.txt", b"\x00" * 500, "binary"),
+        ("image.html", b"\xff\xd8\xff\xe0" + bytes(300), "binary"),
+    ],
+)
+def test_bad_input_is_one_reject_row(path, data, reason):
+    """Each bad input ends as exactly one reject row with a reason code and a sentence."""
+    result = _run(path, data)
+    assert set(result.rows) == {"rejects"}
+    (row,) = result.rows["rejects"]
+    assert row["reason"] == reason
+    assert row["source_path"] == path
+    assert len(row["detail"]) > 20 and row["detail"][0].isupper()
+
+
+def test_internal_error_is_a_reject_not_a_crash(monkeypatch, founding_bytes):
+    """A bug in a parser becomes an internal_error reject; the batch goes on."""
+    import pageclean.formats.textdump as textdump
+
+    def boom(text):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(textdump, "parse_textdump", boom)
+    (row,) = _run("p.txt", founding_bytes).rows["rejects"]
+    assert row["reason"] == "internal_error" and "KeyError" in row["detail"]
+
+
+def test_unknown_language_keeps_structure():
+    """A dump whose labels no catalog knows still yields title, channel and comments by shape."""
+    text = "\n".join(["Some title", "", "12345 qwzx", "", "Chan", "", "Chan", "", "zz qq", "",
+                      "Description line", ""])
+    rows = _run("x.txt", text.encode()).rows
+    video = rows["videos"][0]
+    assert video["title"] == "Some title"
+    assert video["channel"] == "Chan"
+    assert video["ui_language"] is None
+    assert video["ui_language_evidence"]  # says why
+    assert video["description"] == "Description line"
+
+
+def test_sidecar_parsing():
+    """scraped_at is read as UTC; a sidecar that is not an object is an error the caller reports."""
+    url, at = parse_sidecar(b'{"url": "https://www.youtube.com/watch?v=abc", "scraped_at": "2024-01-02T03:04:05Z"}')
+    assert at == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        parse_sidecar(b"[1, 2]")
+    with pytest.raises(ValueError):
+        parse_sidecar(b'{"scraped_at": "yesterday"}')
