@@ -334,6 +334,8 @@ def raw_video(initial: dict | None, player: dict | None, found: Collected) -> Ra
     if raw.view_count is None:
         raw.view_count = to_int(micro.get("viewCount"))
     for counter in found.all(sel.VIEW_COUNT):
+        if counter.get("isLive"):
+            continue  # "1,234 watching now" counts viewers, not views
         for key in ("viewCount", "shortViewCount"):
             if (text := first_text(counter.get(key))) and text not in raw.views_texts:
                 raw.views_texts.append(text)
