@@ -81,7 +81,7 @@ def _decode_value(text: str, pos: int) -> object | None:
     if text[pos] == "{":
         try:
             return _DECODER.raw_decode(text, pos)[0]
-        except ValueError:
+        except (ValueError, RecursionError):
             end = scan_object_end(text, pos)
             if end is None:
                 return None
@@ -91,7 +91,7 @@ def _decode_value(text: str, pos: int) -> object | None:
         return None
     try:
         return json.loads(decode_js_string(text[pos + 1 : end - 1]))
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deeper than json's recursion limit
         return None
 
 
@@ -99,7 +99,7 @@ def _loads_js_object(body: str) -> object | None:
     """Last resort for an object literal JSON rejects: JS ``\\xNN`` escapes inside its strings."""
     try:
         return json.loads(re.sub(r"\\x([0-9A-Fa-f]{2})", r"\\u00\1", body))
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting deeper than json's recursion limit
         return None
 
 
