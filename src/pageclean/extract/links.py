@@ -40,6 +40,9 @@ _URL = re.compile(
     r"(?P<tld>[a-z]{2,24})\b(?::\d{2,5})?(?P<path>[/?#][^\s<>\"'\]\)}]*)?)",
     re.IGNORECASE,
 )
+# Cheap test a line must pass before the full URL regex runs on it: a dot between a letter or
+# digit and two letters ("arxiv.org", "en.wiki"). Sentence dots ("end. Next") never pass.
+_MAYBE_URL = re.compile(r"[a-z0-9-]\.[a-z]{2}", re.IGNORECASE)
 _ELLIPSIS = ("...", "…")
 _YOUTUBE_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -197,7 +200,7 @@ def links_from_text(text: str | None, origin: str) -> list[Link]:
         line = raw_line.strip()
         if not line:
             continue
-        matches = [m for m in _URL.finditer(line) if _is_url_shaped(m)]
+        matches = [m for m in _URL.finditer(line) if _is_url_shaped(m)] if _MAYBE_URL.search(line) else []
         for m in matches:
             display = m["url"]
             end = m.end("url")
