@@ -1,0 +1,34 @@
+"""The README's generated sections match the code (schema and reject reasons), so the docs stay true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pageclean.docs import render
+from pageclean.schema import TABLES
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def test_readme_generated_sections_are_current():
+    """Regenerate with `python -m pageclean.docs README.md` when this fails."""
+    text = README.read_text(encoding="utf-8")
+    assert render(text) == text
+
+
+def test_dictionary_lists_every_column():
+    """Every column of every table appears in the README."""
+    text = README.read_text(encoding="utf-8")
+    for name, schema in TABLES.items():
+        assert f"### `{name}`" in text
+        for field in schema:
+            assert f"| `{field.name}` |" in text
+
+
+def test_readme_shows_the_two_setup_commands():
+    """The README holds the run command and the test command that .ci/run runs."""
+    text = README.read_text(encoding="utf-8")
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert "pageclean run" in text
+    test_cmd = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
+    assert test_cmd in text and test_cmd in ci
