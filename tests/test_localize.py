@@ -292,3 +292,17 @@ def test_unknown_language_argument_raises() -> None:
     """An unsupported language= is a caller error, not a silent guess."""
     with pytest.raises(ValueError, match="unsupported"):
         parse_count("10", "xx")
+
+
+def test_detect_stops_early_but_regional_label_still_counts() -> None:
+    """Early stopping never cuts off a regional variant that ties its base ('crore' is en-IN)."""
+    lines = [f"{n} views" for n in range(1, 30)] + ["13 crore views"]
+    assert detect(lines).language == "en-IN"
+
+
+def test_detect_decides_on_a_clear_lead() -> None:
+    """A page whose labels all read as Kazakh is Kazakh, whatever content follows the lead."""
+    lines = ["Рет қаралды 10,936", "Күн бұрын"] + ["@u 3 жыл бұрын"] * 10 + ["vor 4 Jahren"] * 3
+    detection = detect(lines)
+    assert detection.language == "kk"
+    assert "vor 4 Jahren" not in detection.evidence

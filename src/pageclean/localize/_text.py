@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Zero-width and bidi marks YouTube sprinkles around numbers (he/ar/fa compact patterns carry
@@ -38,3 +39,19 @@ def clean(text: str) -> str:
 def squash(text: str) -> str:
     """The lookup key form: casefolded with all whitespace removed (CJK spacing varies)."""
     return "".join(text.split()).casefold()
+
+
+NON_DIGITS = re.compile(r"\D*")
+
+
+def edge_words(text: str) -> tuple[str, str]:
+    """The casefolded text before the first digit of the first word and after the last digit of
+    the last word: ('рет', '') for 'Рет қаралды 10,936', ('', 'жыл') for '3 жыл'."""
+    words = text.split()
+    if not words:
+        return "", ""
+    head, tail = words[0], words[-1][::-1]
+    first = head[: NON_DIGITS.match(head).end()]  # type: ignore[union-attr]
+    last = tail[: NON_DIGITS.match(tail).end()][::-1]  # type: ignore[union-attr]
+    return first.casefold(), last.casefold()
+

@@ -16,7 +16,7 @@ from importlib import resources
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from ._text import clean, squash
+from ._text import clean, edge_words, squash
 
 # YouTube's hl codes, in the order of its own language menu.
 HL_CODES: tuple[str, ...] = (
@@ -112,6 +112,10 @@ class Catalog:
     # status wrapper key ("streamed#", "#(edited)") -> status name; '#' stands for the age
     status: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    # Casefolded first/last words of every label shape (see edge_words): a line whose outer
+    # words are not among them cannot be a label, which rejects most content lines cheaply.
+    firsts: set[str] = field(default_factory=set)
+    lasts: set[str] = field(default_factory=set)
 
     def multiplier(self, suffix: str) -> int | None:
         s = clean(suffix)
@@ -163,12 +167,26 @@ def _babel_locale(code: str) -> Locale | None:
         return None
 
 
-def _add(keys: dict[str, list[Entry]], key: str, entry: Entry) -> None:
+def _add(cat: Catalog, pattern: str, entry: Entry) -> None:
+    key = _skeleton(pattern)
     if not key or key == "#":
         return  # a bare number is never a label on its own
-    bucket = keys.setdefault(key, [])
+    bucket = cat.keys.setdefault(key, [])
     if entry not in bucket:
         bucket.append(entry)
+    _add_edges(cat, pattern)  # also for a known key: its spacing may differ ("{0}天前", "{0} 天前")
+
+
+def _add_edges(cat: Catalog, pattern: str) -> None:
+    """Record the words a line showing this pattern starts and ends with (see edge_words)."""
+    first, last = edge_words(clean(_PLACEHOLDER.sub("0", pattern)))
+    if first:
+        cat.firsts.add(first)
+    if last:
+        cat.lasts.add(last)
+
+
+_PLACEHOLDER = re.compile(r"\{(?:n|0|age)\}")
 
 
 def _cldr_compact(loc: Locale, cat: Catalog) -> None:
@@ -199,13 +217,13 @@ def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
             past = fields.get(unit + width, {}).get("past", {})
             for category, pattern in past.items():
                 if "{0}" in pattern:
-                    _add(cat.keys, _skeleton(pattern), Entry(cat.language, "age", unit))
+                    _add(cat, pattern, Entry(cat.language, "age", unit))
                     if category == "one":  # "{0} күн бұрын" -> "күн бұрын" means one day
                         numberless = pattern.replace("{0}", "")
-                        _add(cat.keys, _skeleton(numberless), Entry(cat.language, "age", unit, 1))
+                        _add(cat, numberless, Entry(cat.language, "age", unit, 1))
                 elif category in _FIXED_CATEGORY_COUNT:  # ar "قبل يومين" = two days
                     fixed = _FIXED_CATEGORY_COUNT[category]
-                    _add(cat.keys, _skeleton(pattern), Entry(cat.language, "age", unit, fixed))
+                    _add(cat, pattern, Entry(cat.language, "age", unit, fixed))
             long = durations.get(f"duration-{unit}", {}).get("long", {})
             for category, pattern in past.items():
                 dur = long.get(category)
@@ -236,7 +254,7 @@ def _wrap_units(cat: Catalog, wrappers: set[str], loc: Locale | None, words: dic
                 forms.append((word, 1))
         for wrapper in wrappers:
             for form, fixed in forms:
-                _add(cat.keys, _skeleton(wrapper.replace("{0}", form)),
+                _add(cat, wrapper.replace("{0}", form),
                      Entry(cat.language, "age", unit, fixed))
 
 
@@ -257,18 +275,19 @@ def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None
         cat.prefixes[clean(prefix)] = int(mult)
     for kind in COUNT_KINDS:
         for pattern in data.get("labels", {}).get(kind, []):
-            _add(cat.keys, _skeleton(pattern), Entry(cat.language, kind))
+            _add(cat, pattern, Entry(cat.language, kind))
     ages = data.get("ages", {})
     wrappers |= set(ages.get("wrappers", []))
     for pattern, unit in ages.get("patterns", {}).items():
-        _add(cat.keys, _skeleton(pattern), Entry(cat.language, "age", unit))
+        _add(cat, pattern, Entry(cat.language, "age", unit))
     for phrase, value in ages.get("phrases", {}).items():
         unit, n = _phrase_value(value)
-        _add(cat.keys, _skeleton(phrase), Entry(cat.language, "age", unit, n))
+        _add(cat, phrase, Entry(cat.language, "age", unit, n))
     _wrap_units(cat, wrappers, loc, ages.get("units", {}))
     for status, patterns in data.get("status", {}).items():
         for pattern in patterns:
             cat.status[squash(clean(pattern.replace("{age}", "#")))] = status
+            _add_edges(cat, pattern)
 
 
 @cache
@@ -291,6 +310,12 @@ def load_catalog(code: str) -> Catalog:
         _apply_toml(cat, data, set(wrappers), loc)
         sources.extend(data.get("meta", {}).get("sources", []))
     cat.sources = tuple(sources)
+    for suffix in cat.suffixes:  # "Рет қаралды 22 М." ends with the affix
+        cat.lasts.add(edge_words(suffix)[1])
+    for prefix in cat.prefixes:  # sw "elfu 2" starts with it
+        cat.firsts.add(edge_words(prefix)[0])
+    cat.firsts.discard("")
+    cat.lasts.discard("")
     return cat
 
 

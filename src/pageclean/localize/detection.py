@@ -16,6 +16,10 @@ from .labels import MAX_LABEL_CHARS, match_all
 
 # Evidence is for a reader, so keep it short.
 MAX_EVIDENCE = 8
+# Stop reading once one language leads every other (its regional variants included) by this
+# many label lines: content never votes, so only labels could close the gap, and a page's labels
+# share one language. Eight is past any run of labels that several languages read alike ("3 min").
+DECISIVE_LEAD = 8
 
 
 def _label_languages(line: str) -> set[str]:
@@ -32,6 +36,11 @@ def _label_languages(line: str) -> set[str]:
     return {h.entry.language for h in hits if not h.foreign_affix}
 
 
+def _decided(votes: Counter[str]) -> bool:
+    top = votes.most_common(2)
+    return top[0][1] - (top[1][1] if len(top) > 1 else 0) >= DECISIVE_LEAD
+
+
 def detect(text: str | Iterable[str]) -> Detection:
     lines = text.splitlines() if isinstance(text, str) else text
     votes: Counter[str] = Counter()
@@ -43,6 +52,8 @@ def detect(text: str | Iterable[str]) -> Detection:
         for lang in langs:
             votes[lang] += 1
             voters.setdefault(lang, []).append(line.strip())
+        if langs and _decided(votes):
+            break
     if not votes:
         return Detection(None, (), "no YouTube UI label recognised")
     best = max(votes.values())

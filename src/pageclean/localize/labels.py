@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from ._text import clean, squash
+from ._text import NON_DIGITS, clean, squash
 from .catalog import (
     COUNT_KINDS,
     HL_CODES,
@@ -313,5 +313,47 @@ def match_all(line: str, code: str | None, kinds: frozenset[str] | None) -> tupl
     text = clean(line)
     if not text or len(text) > MAX_LABEL_CHARS or len(text) > _max_key_len(code) + text.count(" "):
         return ()
+    if not _outer_words_fit(text, code):
+        return ()  # content: most lines end here, before any regex
     hits = _match_clean(text, code, kinds)
     return tuple(sorted(hits, key=lambda h: rank(h.entry.language)))
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _outer_words_fit(text: str, code: str | None) -> bool:
+    """Cheap necessary test: the line has a letter, its first word (up to any digit) starts
+    some label shape and its last word (after any digit) ends one. A last word glued to a
+    number may carry a compact affix first ('17만회' = 17 + 만 + 회)."""
+    if _LETTER.search(text) is None:
+        return False  # durations, bare numbers
+    words = text.split()
+    firsts, lasts, affixes = _edges(code)
+    head = words[0]
+    lead = head[: NON_DIGITS.match(head).end()]  # type: ignore[union-attr]
+    if lead and lead.casefold() not in firsts:
+        return False
+    tail = words[-1]
+    n = NON_DIGITS.match(tail[::-1]).end()  # type: ignore[union-attr]
+    trail = tail[len(tail) - n:].casefold()
+    if not trail or trail in lasts:
+        return True
+    if n == len(tail):
+        return False  # a whole word no label ends with
+    return any(trail[:i] in affixes and trail[i:] in lasts for i in range(1, len(trail)))
+
+
+@cache
+def _edges(code: str | None) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """First words, last words and compact suffixes of labels, in one catalog or in all."""
+    cats = [load_catalog(code)] if code else [load_catalog(c) for c in HL_CODES]
+    return (frozenset().union(*(c.firsts for c in cats)),
+            frozenset().union(*(c.lasts for c in cats)),
+            frozenset(s.casefold() for c in cats for s in c.suffixes))
+
+
+def clear_line_caches() -> None:
+    """Forget every per-line result (the catalogs stay): for benchmarks of unseen pages."""
+    match_all.cache_clear()
+    prepare.cache_clear()
