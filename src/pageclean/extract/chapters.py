@@ -23,6 +23,9 @@ from pageclean.model import Chapter
 # YouTube shows chapters only when there are at least three; a description with two timestamp
 # lines is still most likely a chapter list, one is a mention.
 MIN_CHAPTERS = 2
+# A clock time past this many seconds (1,000 hours) is not a chapter start or a duration badge;
+# without a bound "99999999999999999999:00" would overflow the int64 seconds columns.
+MAX_TIMESTAMP_SECONDS = 1000 * 3600
 
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"
 _SEP = r"[\s\-–—:|•·.)\]]*"
@@ -43,7 +46,7 @@ def parse_timestamp(text: str) -> int | None:
     (5473, 505, None)
     """
     parts = text.split(":")
-    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+    if not 2 <= len(parts) <= 3 or not all(p.isdecimal() and len(p) <= 7 for p in parts):
         return None
     nums = [int(p) for p in parts]
     if any(n >= 60 for n in nums[1:]):
@@ -53,7 +56,7 @@ def parse_timestamp(text: str) -> int | None:
     seconds = 0
     for n in nums:
         seconds = seconds * 60 + n
-    return seconds
+    return seconds if seconds <= MAX_TIMESTAMP_SECONDS else None
 
 
 def chapter_line(line: str) -> tuple[int, str, str] | None:

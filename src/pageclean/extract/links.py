@@ -46,6 +46,9 @@ _MAYBE_URL = re.compile(r"[a-z0-9-]\.[a-z]{2}", re.IGNORECASE)
 _ELLIPSIS = ("...", "…")
 _YOUTUBE_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# A ``t=`` past this is not a position in any video (the longest live archives run days); a
+# hostile "t=999...9h" would overflow the int64 ``linked_start_seconds`` column.
+MAX_START_SECONDS = 366 * 24 * 3600
 # Characters that can hide a scheme ("java\tscript:", "java\u200bscript:").
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
@@ -102,9 +105,14 @@ def youtube_target(url: str) -> tuple[str | None, int | None]:
     ('dQw4w9WgXcQ', 754)
     >>> youtube_target("https://youtu.be/dQw4w9WgXcQ?t=1m2s")
     ('dQw4w9WgXcQ', 62)
+    >>> youtube_target("http://[")  # a sidecar or page URL urlsplit refuses is not a video link
+    (None, None)
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.").removeprefix("music.")
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.").removeprefix("m.").removeprefix("music.")
+    except ValueError:
+        return None, None
     if not any(host == h or host.endswith("." + h) for h in _YOUTUBE_HOSTS):
         return None, None
     query = parse_qs(parts.query)
@@ -123,11 +131,21 @@ def youtube_target(url: str) -> tuple[str | None, int | None]:
 
 
 def _start_seconds(t: str | None) -> int | None:
-    if not t:
+    """``t=`` of a video link in seconds; None when unreadable or longer than any video.
+
+    >>> _start_seconds("1h2m3s"), _start_seconds("9" * 30)
+    (3723, None)
+    """
+    seconds = _raw_start_seconds(t)
+    return seconds if seconds is not None and seconds <= MAX_START_SECONDS else None
+
+
+def _raw_start_seconds(t: str | None) -> int | None:
+    if not t or len(t) > 32:
         return None
-    if t.isdigit():
+    if t.isdecimal():
         return int(t)
-    if t.endswith("s") and t[:-1].isdigit():
+    if t.endswith("s") and t[:-1].isdecimal():
         return int(t[:-1])
     m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", t)
     if m and any(m.groups()):

@@ -102,7 +102,7 @@ def text_of(node: object) -> str | None:
         return simple
     runs = node.get("runs")
     if isinstance(runs, list):
-        joined = "".join(r.get("text", "") for r in runs if isinstance(r, dict))
+        joined = "".join(t for r in runs if isinstance(r, dict) and isinstance(t := r.get("text"), str))
         return joined or None
     if isinstance(content := node.get("content"), str):
         return content
@@ -150,16 +150,22 @@ def find_first(node: object, key: str) -> object:
 
 
 def to_int(value: object) -> int | None:
-    """An int from an InnerTube number field (``"1856109"``, ``39.16``)."""
+    """An int from an InnerTube number field (``"1856109"``, ``39.16``); None past int64.
+
+    >>> to_int("1856109"), to_int(39.16), to_int("9" * 25), to_int(True)
+    (1856109, 39, None, None)
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value):
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+        number = value
+    elif isinstance(value, float) and math.isfinite(value):
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= sel.MAX_INT_DIGITS:
+        number = int(value.strip())
+    else:
+        return None
+    return number if sel.MIN_INT64 <= number <= sel.MAX_INT64 else None
 
 
 def clock_seconds(text: str | None) -> int | None:
@@ -363,7 +369,7 @@ def like_texts(found: Collected) -> list[str]:
         if isinstance(button, dict) and isinstance(title := button.get("title"), str):
             texts.append(title)
     for toggle in found.all(sel.TOGGLE_BUTTON):
-        if dig(toggle, "defaultIcon", "iconType") in sel.LIKE_ICON_TYPES:
+        if (icon := dig(toggle, "defaultIcon", "iconType")) in sel.LIKE_ICON_TYPES and isinstance(icon, str):
             default = toggle.get("defaultText")
             # The accessibility label is exact ("79,487 likes"); the shown text is compact ("79K").
             label = dig(default, "accessibility", "accessibilityData", "label")
@@ -540,7 +546,8 @@ def raw_related(found: Collected, current_id: str | None) -> list[RawRelated]:
                 )
             )
     for lockup in found.all(sel.LOCKUP):
-        if (kind := lockup.get("contentType")) and kind not in sel.LOCKUP_VIDEO_TYPES:
+        kind = lockup.get("contentType")
+        if kind and not (isinstance(kind, str) and kind in sel.LOCKUP_VIDEO_TYPES):
             continue
         item = _raw_lockup(lockup)
         if item is not None:
@@ -705,16 +712,28 @@ def finish_comments(raw: list[RawComment], language: str | None) -> list[Comment
 
 
 def count(text: str | None, language: str | None) -> int | None:
+    """A display count in the page's language; None when unreadable or past int64 (a column's range)."""
     if not text:
         return None
-    return localize.parse_count(text, language)
+    try:
+        found = localize.parse_count(text, language)
+    except (OverflowError, ValueError):  # "99999999999999999999 views" on a hostile page
+        return None
+    return found if found is None or 0 <= found <= sel.MAX_INT64 else None
 
 
 def age_seconds(text: str | None, language: str | None) -> int | None:
+    """A relative age label in seconds; None when unreadable or older than any YouTube video."""
     if not text:
         return None
-    age = localize.parse_relative_age(text, language)
-    return int(age.total_seconds()) if age is not None else None
+    try:
+        age = localize.parse_relative_age(text, language)
+    except (OverflowError, ValueError):  # "99999999999 years ago" overflows timedelta
+        return None
+    if age is None:
+        return None
+    seconds = int(age.total_seconds())
+    return seconds if 0 <= seconds <= sel.MAX_AGE_SECONDS else None
 
 
 def is_edited(text: str | None, language: str | None) -> bool:

@@ -17,6 +17,12 @@ INITIAL_DATA_VAR = "ytInitialData"
 PLAYER_RESPONSE_VAR = "ytInitialPlayerResponse"
 # What may stand right before the variable name in an assignment (``var ytInitialData =``).
 ASSIGNMENT_PREFIXES = ("var ", "let ", "const ", "window.", 'window["', "window['", ";", "\n", " ")
+# What a page cut inside each object loses, for the warning: ytInitialData ends with the comments
+# entry point, related videos and engagement panels; the player response with the microformat.
+LOST_WITH_TRUNCATION = {
+    INITIAL_DATA_VAR: "comments, related videos and chapters",
+    PLAYER_RESPONSE_VAR: "player details (microformat, exact counts, description)",
+}
 # ytcfg keys and the ``hl`` query/JSON keys that carry the interface language code.
 YTCFG_HL_KEYS = ("INNERTUBE_CONTEXT_HL", "HL")
 
@@ -228,6 +234,15 @@ COMPACT_TOLERANCE_UNITS = 1
 # A count displayed in full is exact, but YouTube serves the display text and the machine count
 # from different caches; allow this relative drift before calling it a disagreement.
 EXACT_COUNT_DRIFT = 0.01
+# Curated count and seconds columns are int64: a larger number (a hostile "viewCount") would make
+# the Parquet writer refuse the whole batch, so parsers drop it instead. 19 digits bound int("...")
+# cost before the range check.
+MAX_INT64 = 2**63 - 1
+MIN_INT64 = -(2**63)
+MAX_INT_DIGITS = 19
+# YouTube launched in 2005; an age label older than this is garbage, and a huge one overflows the
+# ``scraped_at - age`` subtraction.
+MAX_AGE_SECONDS = 50 * 365 * 24 * 3600
 # YouTube's video ids are 11 characters of [A-Za-z0-9_-].
 VIDEO_ID_PATTERN = r"[A-Za-z0-9_-]{11}"
 YOUTUBE_ORIGIN = "https://www.youtube.com"
