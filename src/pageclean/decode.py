@@ -50,6 +50,10 @@ MAX_CONTROL_SHARE = 0.01
 MAX_UTF8_ERROR_SHARE = 0.002
 # Share of printable characters a UTF-16 reading must reach to be taken over an 8-bit one.
 UTF16_MIN_PRINTABLE = 0.95
+# Share of code units whose high byte is NUL or < 0x09 before the bytes are read as UTF-16 with
+# no BOM: ~100% for Latin and Cyrillic text, most of a CJK page's markup and newlines; a few
+# percent for UTF-8 text with NUL bytes in it.
+UTF16_MIN_LOW_SHARE = 0.3
 # How many bytes charset-normalizer looks at; enough to tell the Cyrillic code pages apart.
 DETECT_SAMPLE_BYTES = 64 * 1024
 
@@ -193,6 +197,13 @@ def _sniff_utf16(data: bytes) -> str | None:
     if len(sample) < 4 or not any(b < 0x09 for b in sample):
         return None
     sample = sample[: len(sample) // 2 * 2]
+    # UTF-16 puts its NUL/low high bytes on one side of every code unit, and for the Latin,
+    # Cyrillic and markup text of a page on most of them; UTF-8 text with stray NULs has a few
+    # anywhere. Without this, "title\x00..." would read as a line of CJK ideographs.
+    low_even = sum(1 for b in sample[0::2] if b < 0x09)
+    low_odd = sum(1 for b in sample[1::2] if b < 0x09)
+    if max(low_even, low_odd) < UTF16_MIN_LOW_SHARE * (len(sample) // 2):
+        return None
     best, best_share = None, UTF16_MIN_PRINTABLE
     for encoding in ("utf-16-le", "utf-16-be"):
         text = sample.decode(encoding, errors="replace")
