@@ -29,19 +29,34 @@ _WS = re.compile(r"\s+")
 
 def parse_html(text: str) -> ParsedPage:
     """One watch page's HTML (decoded str) -> ParsedPage, or ``RejectError(not_a_watch_page)``."""
-    initial = jsonscript.find_assigned_object(text, sel.INITIAL_DATA_VAR)
-    player = jsonscript.find_assigned_object(text, sel.PLAYER_RESPONSE_VAR)
+    found = {name: jsonscript.find_assigned(text, name) for name in (sel.INITIAL_DATA_VAR, sel.PLAYER_RESPONSE_VAR)}
+    initial, player = (f.value if f is not None else None for f in found.values())
     rendered = any(marker in text for marker in sel.RENDERED_MARKERS)
     if initial is not None:
         it.reject_non_watch(initial)
     hints = language_hints(text)
     if rendered:
-        return _parse_rendered(text, initial, player, hints)
-    if initial is not None or player is not None:
-        return it.build_page(initial, player, parser="html-initialdata", hl_hints=hints)
-    if any(marker in text for marker in sel.LEGACY_MARKERS):
-        return parse_legacy(text, hints)
-    raise RejectError("not_a_watch_page", describe_non_watch(text))
+        page = _parse_rendered(text, initial, player, hints)
+    elif initial is not None or player is not None:
+        page = it.build_page(initial, player, parser="html-initialdata", hl_hints=hints)
+    elif any(marker in text for marker in sel.LEGACY_MARKERS):
+        page = parse_legacy(text, hints)
+    else:
+        raise RejectError("not_a_watch_page", describe_non_watch(text))
+    page.warnings.extend(
+        truncation_warning(name, f, len(text)) for name, f in found.items() if f is not None and f.truncated
+    )
+    return page
+
+
+def truncation_warning(name: str, found: jsonscript.Assigned, text_length: int) -> str:
+    """The sentence a page cut inside one of its script objects carries: what was kept and lost."""
+    where = "page" if found.ends_at is None or found.ends_at >= text_length else "script"
+    lost = sel.LOST_WITH_TRUNCATION.get(name, "its later members")
+    return (
+        f"the {where} ends inside {name}; {lost} after character {found.kept_until or found.start:,} "
+        "are lost (the members before it were kept)"
+    )
 
 
 def language_hints(text: str) -> list[tuple[str, str]]:
@@ -64,7 +79,8 @@ def describe_non_watch(text: str) -> str:
             f"; its title is {title!r}" if title else ""
         )
     if "youtube" in head.lower():
-        return f"a YouTube page without ytInitialData or watch-page markup (title {title!r}), not a watch page"
+        cut = "" if "</html" in text[-4096:].lower() else "; the file ends before </html> (a truncated download?)"
+        return f"a YouTube page without ytInitialData or watch-page markup (title {title!r}), not a watch page{cut}"
     if "<html" in head.lower() or "<!doctype" in head.lower():
         return f"an HTML page that is not from YouTube (title {title!r}), not a watch page"
     return "a document with no HTML structure and no YouTube data, not a watch page"

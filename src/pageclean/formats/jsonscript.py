@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 from pageclean.formats import selectors as sel
 
@@ -32,13 +33,43 @@ _SIMPLE_ESCAPES = {
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
 
 
+# One token of the truncation scan: a whole string literal, a bracket or comma, or an opening
+# quote whose string never ends (the page was cut inside it).
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[{}\[\],]|["\']')
+_SCRIPT_END = "</script"
+
+
+@dataclass(slots=True)
+class Assigned:
+    """An object found in a page's script, and whether the page ended before it did."""
+
+    value: dict
+    start: int  # index of its ``{`` (or opening quote) in the text
+    truncated: bool = False
+    kept_until: int | None = None  # when truncated: index in the text up to which members were kept
+    ends_at: int | None = None  # when truncated: where the script text (or the page) ends
+
+
 def find_assigned_object(text: str, name: str) -> dict | None:
-    """The JSON object assigned to JS variable ``name`` (``var``/``window[...]``/string forms).
+    """The JSON object assigned to JS variable ``name`` (``var``/``window[...]``/string forms)."""
+    found = find_assigned(text, name)
+    return found.value if found is not None else None
+
+
+def find_assigned(text: str, name: str) -> Assigned | None:
+    """The object assigned to ``name``; a page cut inside it gives the members before the cut.
 
     Tries every occurrence of the name and returns the first that is an assignment of an object
     literal or of a string literal holding JSON; ``var x = window.x`` style aliases are skipped.
+    When no occurrence decodes whole, the first one that runs to the end of its script (a
+    truncated download) is closed after its last complete member and returned as ``truncated``.
+
+    >>> found = find_assigned('var ytInitialData = {"a": 1, "b": [2, {"c": "unfinish', "ytInitialData")
+    >>> found.value, found.truncated
+    ({'a': 1, 'b': [2, {}]}, True)
     """
     start = 0
+    partial: Assigned | None = None
     while (at := text.find(name, start)) != -1:
         start = at + len(name)
         if not _is_assignment_target(text, at):
@@ -48,8 +79,81 @@ def find_assigned_object(text: str, name: str) -> dict | None:
             continue
         found = _decode_value(text, value_at)
         if isinstance(found, dict):
-            return found
-    return None
+            return Assigned(found, value_at)
+        if partial is None:
+            partial = _decode_truncated(text, value_at)
+    return partial
+
+
+def _decode_truncated(text: str, pos: int) -> Assigned | None:
+    """The object at ``pos`` when its script ends before it closes, cut at its last whole member."""
+    stop = text.find(_SCRIPT_END, pos)
+    stop = len(text) if stop == -1 else stop
+    if text[pos] == "{":
+        closed = close_truncated(text, pos, stop)
+        if closed is None:
+            return None
+        body, kept = closed
+        value = _loads_js_object(body)
+        return Assigned(value, pos, True, kept, stop) if isinstance(value, dict) else None
+    # '\x7b...' (mobile): the string literal itself is cut; unescape what arrived and close that.
+    if scan_string_end(text, pos) is not None:
+        return None
+    line_end = text.find("\n", pos, stop)
+    inner = decode_js_string(text[pos + 1 : stop if line_end == -1 else line_end])
+    if not inner.startswith("{"):
+        return None
+    closed = close_truncated(inner, 0, len(inner))
+    if closed is None:
+        return None
+    try:
+        value = json.loads(closed[0])
+    except (ValueError, RecursionError):
+        return None
+    # The kept share of the unescaped JSON, mapped back roughly onto the escaped text.
+    kept = pos + 1 + int((stop - pos - 1) * closed[1] / max(1, len(inner)))
+    return Assigned(value, pos, True, kept, stop) if isinstance(value, dict) else None
+
+
+def close_truncated(text: str, pos: int, stop: int) -> tuple[str, int] | None:
+    """``text[pos:stop]`` is an object literal cut short: close it after its last whole member.
+
+    Returns (the closed JSON text, index in ``text`` where the kept part ends), or None when the
+    object is not cut short (it closes before ``stop``, so it is malformed, not truncated).
+
+    >>> close_truncated('{"a": [1, 2], "b": {"c": "x', 0, 27)
+    ('{"a": [1, 2], "b": {}}', 20)
+    """
+    closers: list[str] = []
+    cut = None  # last index where everything before is whole values inside open containers
+    for m in _TOKEN.finditer(text, pos, stop):
+        tok = m.group()
+        if tok in "{[":
+            closers.append("}" if tok == "{" else "]")
+            cut = m.end()
+        elif tok in "}]":
+            if not closers:
+                return None
+            closers.pop()
+            if not closers:
+                return None  # the object closed: not truncated
+            cut = m.end()
+        elif tok == ",":
+            cut = m.start()
+        elif len(tok) == 1:  # a string that never closes: the text ends inside it
+            break
+    if cut is None:
+        return None
+    # The brackets still open at ``cut``: scan the kept part once more (cheaper than
+    # snapshotting the stack at every comma of a 1 MB object).
+    open_at_cut: list[str] = []
+    for m in _TOKEN.finditer(text, pos, cut):
+        tok = m.group()
+        if tok in "{[":
+            open_at_cut.append("}" if tok == "{" else "]")
+        elif tok in "}]" and open_at_cut:
+            open_at_cut.pop()
+    return text[pos:cut] + "".join(reversed(open_at_cut)), cut
 
 
 def _is_assignment_target(text: str, at: int) -> bool:
