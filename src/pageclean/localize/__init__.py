@@ -7,6 +7,7 @@ Public API:
 - ``detect_ui_language(text) -> str | None`` and ``detect(text) -> Detection``
 - ``match_label(line, language=None, kinds=None) -> Label | None``
 - ``supported_languages() -> list[str]`` and ``normalize_language(code) -> str | None``
+- ``is_ui_chrome(line, language=None) -> bool``: buttons and headings ("Show less", "12 replies")
 
 Strings YouTube prints live in ``data/<hl>.toml``; CLDR (via Babel) supplies compact-number
 suffixes, separators and relative-time patterns; the TOML corrections win where they differ.
@@ -35,6 +36,7 @@ __all__ = [
     "Label",
     "detect",
     "detect_ui_language",
+    "is_ui_chrome",
     "match_label",
     "normalize_language",
     "parse_count",
@@ -47,7 +49,7 @@ __all__ = [
 class Label:
     """One UI label recognised on a line, with its canonical value and an English rendering."""
 
-    kind: str  # "views" | "age" | "comments" | "likes" | "subscribers"
+    kind: str  # "views" | "age" | "comments" | "likes" | "subscribers" | "replies"
     value: int | timedelta
     english: str  # "10,936 views", "3 years ago", "37 Comments"
     language: str | None  # hl code of the catalog that matched
@@ -66,6 +68,7 @@ _COUNT_NOUNS = {
     "comments": ("Comment", "Comments"),
     "likes": ("like", "likes"),
     "subscribers": ("subscriber", "subscribers"),
+    "replies": ("reply", "replies"),
 }
 _STATUS_ENGLISH = {
     "streamed": "Streamed {}",
@@ -131,7 +134,7 @@ def parse_count(text: str, language: str | None = None) -> int | None:
     True
     """
     code = _resolve(language)
-    counts = ("views", "comments", "likes", "subscribers")
+    counts = ("views", "comments", "likes", "subscribers", "replies")
     for part in _parts(text):
         hits = match_all(part, code, frozenset(counts))
         if hits:
@@ -203,6 +206,27 @@ def detect(text: str | Iterable[str]) -> Detection:
 
 def detect_ui_language(text: str) -> str | None:
     return detect(text).language
+
+
+def is_ui_chrome(line: str, language: str | None = None) -> bool:
+    """True if the whole line is a button or section heading of the watch page (UI chrome that
+    innerText dumps contain between the parts: "Show less", "Reply", "12 replies", "Sort by",
+    "Pinned by @x", "Add a comment..."), in ``language`` or, if None, in any catalog.
+
+    The strings live in the ``[chrome]`` table of ``data/<hl>.toml``. A line is judged alone: a
+    comment whose whole text is "Thanks" reads as chrome too, so call this where the page's
+    layout expects chrome (around the comments, after the description), not on every line.
+
+    >>> is_ui_chrome("Show less"), is_ui_chrome("12 replies", "en"), is_ui_chrome("Свернуть", "ru")
+    (True, True, True)
+    >>> is_ui_chrome("Pinned by @MachineLearningStreetTalk")
+    True
+    >>> is_ui_chrome("Show less of this please")
+    False
+    """
+    from .chrome import is_chrome
+
+    return is_chrome(line, _resolve(language))
 
 
 def supported_languages() -> list[str]:

@@ -55,3 +55,8 @@ def edge_words(text: str) -> tuple[str, str]:
     last = tail[: NON_DIGITS.match(tail).end()][::-1]  # type: ignore[union-attr]
     return first.casefold(), last.casefold()
 
+
+
+def chrome_key(text: str) -> str:
+    """The lookup form of a button or heading: squashed, with '…' spelled '...'."""
+    return squash(clean(text).replace("\u2026", "..."))

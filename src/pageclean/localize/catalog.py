@@ -16,7 +16,7 @@ from importlib import resources
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from ._text import clean, edge_words, squash
+from ._text import chrome_key, clean, edge_words, squash
 
 # YouTube's hl codes, in the order of its own language menu.
 HL_CODES: tuple[str, ...] = (
@@ -63,7 +63,7 @@ _BY_LOWER = {code.lower(): code for code in HL_CODES}
 UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
 UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400,
                 "month": 30 * 86400, "year": 365 * 86400}  # fmt: skip
-COUNT_KINDS = ("views", "comments", "likes", "subscribers")
+COUNT_KINDS = ("views", "comments", "likes", "subscribers", "replies")
 # CLDR plural categories whose pattern, when it has no {0}, stands for a fixed count (ar duals).
 _FIXED_CATEGORY_COUNT = {"one": 1, "two": 2}
 _NUMBER_WORDS = {"one": 1, "two": 2}
@@ -116,6 +116,9 @@ class Catalog:
     # words are not among them cannot be a label, which rejects most content lines cheaply.
     firsts: set[str] = field(default_factory=set)
     lasts: set[str] = field(default_factory=set)
+    # UI chrome (buttons, section headings) in chrome_key form; patterns hold '{name}'
+    chrome: set[str] = field(default_factory=set)
+    chrome_patterns: list[str] = field(default_factory=list)
 
     def multiplier(self, suffix: str) -> int | None:
         s = clean(suffix)
@@ -284,6 +287,9 @@ def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None
         unit, n = _phrase_value(value)
         _add(cat, phrase, Entry(cat.language, "age", unit, n))
     _wrap_units(cat, wrappers, loc, ages.get("units", {}))
+    chrome = data.get("chrome", {})
+    cat.chrome.update(chrome_key(s) for s in chrome.get("strings", []))
+    cat.chrome_patterns.extend(chrome.get("patterns", []))
     for status, patterns in data.get("status", {}).items():
         for pattern in patterns:
             cat.status[squash(clean(pattern.replace("{age}", "#")))] = status
@@ -309,6 +315,7 @@ def load_catalog(code: str) -> Catalog:
         data = _read_toml(layer)
         _apply_toml(cat, data, set(wrappers), loc)
         sources.extend(data.get("meta", {}).get("sources", []))
+        sources.extend(data.get("chrome", {}).get("sources", []))
     cat.sources = tuple(sources)
     for suffix in cat.suffixes:  # "Рет қаралды 22 М." ends with the affix
         cat.lasts.add(edge_words(suffix)[1])
