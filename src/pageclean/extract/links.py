@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from pageclean.extract.chapters import parse_timestamp
 from pageclean.model import Link
@@ -50,6 +50,7 @@ _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 # hostile "t=999...9h" would overflow the int64 ``linked_start_seconds`` column.
 MAX_START_SECONDS = 366 * 24 * 3600
 # Characters that can hide a scheme ("java\tscript:", "java\u200bscript:").
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -85,6 +86,26 @@ def safe_http_url(href: str) -> str | None:
     if not parts.hostname:
         return None
     return cleaned
+
+
+def absolute_href(href: str, base: str) -> str:
+    """A relative href resolved against ``base``; one with a scheme, even a hidden one, as it is.
+
+    Resolving first would turn ``java\u200bscript:alert(1)`` (not a valid scheme, so "relative")
+    into an https URL on ``base``'s host that still carries the payload.
+
+    >>> absolute_href("/watch?v=dQw4w9WgXcQ", "https://www.youtube.com")
+    'https://www.youtube.com/watch?v=dQw4w9WgXcQ'
+    >>> absolute_href("java\u200bscript:alert(1)", "https://www.youtube.com")
+    'javascript:alert(1)'
+    """
+    cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFKC", href))
+    if _SCHEME.match(cleaned):
+        return cleaned
+    try:
+        return urljoin(base, href)
+    except ValueError:  # "//[" and other hosts urlsplit refuses
+        return href
 
 
 def unwrap_redirect(url: str) -> str:

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 
 from pageclean.errors import RejectError
 from pageclean.extract.chapters import chapters_from_description
-from pageclean.extract.links import link_from_href, links_from_text
+from pageclean.extract.links import absolute_href, link_from_href, links_from_text
 from pageclean.formats import innertube as it
 from pageclean.formats import jsonscript
 from pageclean.formats import selectors as sel
@@ -133,8 +133,12 @@ def _meta_itemprop(soup: BeautifulSoup, name: str) -> str | None:
 def _video_id_from_href(href: object) -> str | None:
     if not isinstance(href, str) or ("v=" not in href and "youtu.be" not in href):
         return None
-    parts = urlsplit(urljoin(sel.YOUTUBE_ORIGIN, href))
-    if parts.hostname and parts.hostname.endswith("youtu.be"):
+    try:
+        parts = urlsplit(urljoin(sel.YOUTUBE_ORIGIN, href))
+        host = parts.hostname
+    except ValueError:  # "//[youtu.be": a host urlsplit refuses is no video link
+        return None
+    if host and host.endswith("youtu.be"):
         return it.video_id_or_none(parts.path.strip("/")[:11])
     return it.video_id_or_none((parse_qs(parts.query).get("v") or [None])[0])
 
@@ -156,7 +160,7 @@ def _dom_links(node: Tag | None, origin: str) -> list[Link]:
         href = anchor["href"]
         if not isinstance(href, str) or href.startswith(("/hashtag/", "#")):
             continue
-        link = link_from_href(urljoin(sel.YOUTUBE_ORIGIN, href), _text(anchor), origin)
+        link = link_from_href(absolute_href(href, sel.YOUTUBE_ORIGIN), _text(anchor), origin)
         if link is not None and all(existing.url != link.url for existing in links):
             links.append(link)
     return links
@@ -417,7 +421,10 @@ def _rendered_comment(node: Tag, parent_id: str | None, thread: Tag | None) -> _
     if anchor is None and published is not None and published.name == "a":
         anchor = published
     if anchor is not None:
-        query = parse_qs(urlsplit(str(anchor["href"])).query)
+        try:
+            query = parse_qs(urlsplit(str(anchor["href"])).query)
+        except ValueError:  # a permalink urlsplit refuses carries no usable comment id
+            query = {}
         comment_id = (query.get(sel.COMMENT_LINK_PARAM) or [None])[0]
     more = thread.select_one(q["more_replies"]) if thread is not None else None
     return (

@@ -16,12 +16,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from urllib.parse import urljoin
 
 from pageclean import localize
 from pageclean.errors import RejectError
 from pageclean.extract.chapters import chapters_from_description, parse_timestamp
-from pageclean.extract.links import link_from_href, links_from_text
+from pageclean.extract.links import absolute_href, link_from_href, links_from_text
 from pageclean.formats import selectors as sel
 from pageclean.model import Chapter, Comment, Link, ParsedPage, RelatedVideo
 
@@ -512,7 +511,7 @@ def _add_link(links: list[Link], url: str | None, shown: object) -> None:
     if not url or url.startswith(_SKIPPED_LINK_PREFIXES):
         return
     display = shown.strip() if isinstance(shown, str) and shown.strip() else None
-    link = link_from_href(urljoin(sel.YOUTUBE_ORIGIN, url), display, "description")
+    link = link_from_href(absolute_href(url, sel.YOUTUBE_ORIGIN), display, "description")
     if link is not None and all(existing.url != link.url for existing in links):
         links.append(link)
 
