@@ -8,6 +8,7 @@ Public API:
 - ``match_label(line, language=None, kinds=None) -> Label | None``
 - ``supported_languages() -> list[str]`` and ``normalize_language(code) -> str | None``
 - ``is_ui_chrome(line, language=None) -> bool``: buttons and headings ("Show less", "12 replies")
+- ``parse_date(text, language=None) -> date | None``: absolute dates ("Premiered Mar 3, 2021")
 
 Strings YouTube prints live in ``data/<hl>.toml``; CLDR (via Babel) supplies compact-number
 suffixes, separators and relative-time patterns; the TOML corrections win where they differ.
@@ -24,12 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ._text import clean
 from .catalog import HL_CODES, UNIT_SECONDS, load_catalog
 from .catalog import normalize_language as _normalize
-from .labels import Hit, _affix_language, _suffix_regex, count_in, match_all
+from .labels import MAX_LABEL_CHARS, Hit, _affix_language, _suffix_regex, count_in, match_all
 
 __all__ = [
     "Detection",
@@ -40,6 +41,7 @@ __all__ = [
     "match_label",
     "normalize_language",
     "parse_count",
+    "parse_date",
     "parse_relative_age",
     "supported_languages",
 ]
@@ -49,8 +51,8 @@ __all__ = [
 class Label:
     """One UI label recognised on a line, with its canonical value and an English rendering."""
 
-    kind: str  # "views" | "age" | "comments" | "likes" | "subscribers" | "replies"
-    value: int | timedelta
+    kind: str  # "views" | "age" | "comments" | "likes" | "subscribers" | "replies" | "date"
+    value: int | timedelta | date  # a date only for kind "date" (asked for by kinds=None/"date")
     english: str  # "10,936 views", "3 years ago", "37 Comments"
     language: str | None  # hl code of the catalog that matched
     status: str | None = None  # "premiered" | "streamed" | "edited" | "scheduled" ... for ages
@@ -75,7 +77,13 @@ _STATUS_ENGLISH = {
     "premiered": "Premiered {}",
     "edited": "{} (edited)",
     "scheduled": "Scheduled {}",
+    "uploaded": "Uploaded {}",
 }
+
+
+def _english_date(value: date, status: str | None) -> str:
+    text = f"{value:%b} {value.day}, {value.year}"  # YouTube's English: "Mar 3, 2021"
+    return _STATUS_ENGLISH.get(status or "", "{}").format(text)
 
 
 def _english(hit: Hit) -> str:
@@ -114,11 +122,49 @@ def match_label(
     >>> match_label("I think 3 years ago I saw this") is None
     True
     """
-    hits = match_all(line, _resolve(language), frozenset(kinds) if kinds is not None else None)
+    code = _resolve(language)
+    kind_set = frozenset(kinds) if kinds is not None else None
+    hits = match_all(line, code, kind_set)
     if not hits:
+        if kind_set is None or "date" in kind_set:
+            return _date_label(line, code)
         return None
     hit = hits[0]
     return Label(hit.entry.kind, hit.value, _english(hit), hit.entry.language, hit.status)
+
+
+def _date_label(line: str, code: str | None) -> Label | None:
+    from .dates import date_label
+
+    text = clean(line)
+    if not text or len(text) > MAX_LABEL_CHARS:
+        return None
+    found = date_label(text, code)
+    if found is None:
+        return None
+    hit, status = found
+    return Label("date", hit.value, _english_date(hit.value, status), hit.language, status)
+
+
+def parse_date(text: str, language: str | None = None) -> date | None:
+    """The first absolute date in the text, with CLDR's month names and field order (Babel).
+
+    Numeric dates need a four-digit year; their order is the language's (de 25.06.2011 is
+    day first, en 3/25/2021 month first); without a language, '/' reads month first and
+    '.'/'-' day first. A year-first date (2021-03-03, 2021年3月3日, 2021. 3. 3.) is always
+    year-month-day.
+
+    >>> parse_date("Premiered Mar 3, 2021"), parse_date("Hochgeladen am 25.06.2011", "de")
+    (datetime.date(2021, 3, 3), datetime.date(2011, 6, 25))
+    >>> parse_date("3 мар. 2021 г."), parse_date("2021年3月3日")
+    (datetime.date(2021, 3, 3), datetime.date(2021, 3, 3))
+    >>> parse_date("3 years ago") is None
+    True
+    """
+    from .dates import find_date
+
+    hit = find_date(clean(text), _resolve(language))
+    return hit.value if hit is not None else None
 
 
 def parse_count(text: str, language: str | None = None) -> int | None:

@@ -279,6 +279,9 @@ def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None
     for kind in COUNT_KINDS:
         for pattern in data.get("labels", {}).get(kind, []):
             _add(cat, pattern, Entry(cat.language, kind))
+    for kind, phrases in data.get("labels", {}).get("numberless", {}).items():
+        for phrase, count in phrases.items():  # "No views" = 0, iw "צפייה אחת" = 1
+            _add(cat, phrase, Entry(cat.language, kind, None, int(count)))
     ages = data.get("ages", {})
     wrappers |= set(ages.get("wrappers", []))
     for pattern, unit in ages.get("patterns", {}).items():

@@ -192,6 +192,9 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
                 continue
             hits.append(Hit(entry, timedelta(seconds=n * UNIT_SECONDS[entry.unit or "day"]),
                             status))
+        elif entry.fixed is not None:
+            if status is None and not numbers:  # a numberless count: "No views"
+                hits.append(Hit(entry, entry.fixed, None))
         elif status is None and numbers:
             cat = load_catalog(entry.language)
             if suffix_match is not None:
