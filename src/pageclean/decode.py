@@ -98,6 +98,10 @@ def decode_bytes(data: bytes) -> Decoded:
     if utf16:
         return _checked(Decoded(data.decode(utf16, errors="replace"), utf16, repairs), data)
 
+    # Not UTF-16, so every byte below 0x20 is a control character in any encoding left to try:
+    # refuse binary noise here rather than let a code-page guess fail on it as "undecodable".
+    _refuse_controls(data[:DETECT_SAMPLE_BYTES].decode("latin-1"))
+
     try:
         return _checked(Decoded(data.decode("utf-8"), "utf-8", repairs), data)
     except UnicodeDecodeError:
@@ -173,7 +177,16 @@ def decode_and_repair(data: bytes) -> Decoded:
 
 def _checked(decoded: Decoded, data: bytes) -> Decoded:
     text = decoded.text
-    sample = text[:DETECT_SAMPLE_BYTES]
+    _refuse_controls(text[:DETECT_SAMPLE_BYTES])
+    if "\x00" in text:
+        decoded.text = text.replace("\x00", "")
+        decoded.repairs.append("removed NUL characters")
+    if not decoded.text.strip():
+        raise RejectError("empty", "The file holds no visible text.")
+    return decoded
+
+
+def _refuse_controls(sample: str) -> None:
     controls = len(_CONTROLS.findall(sample))
     if sample and controls / len(sample) > MAX_CONTROL_SHARE:
         raise RejectError(
@@ -181,12 +194,6 @@ def _checked(decoded: Decoded, data: bytes) -> Decoded:
             f"The bytes are not text: {controls} control characters in the first "
             f"{len(sample)} characters (NUL bytes or a binary file).",
         )
-    if "\x00" in text:
-        decoded.text = text.replace("\x00", "")
-        decoded.repairs.append("removed NUL characters")
-    if not decoded.text.strip():
-        raise RejectError("empty", "The file holds no visible text.")
-    return decoded
 
 
 def _sniff_utf16(data: bytes) -> str | None:
