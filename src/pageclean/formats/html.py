@@ -42,7 +42,8 @@ def parse_html(text: str) -> ParsedPage:
     elif any(marker in text for marker in sel.LEGACY_MARKERS):
         page = parse_legacy(text, hints)
     else:
-        raise RejectError("not_a_watch_page", describe_non_watch(text))
+        description = describe_non_watch(text)  # a phrase: the reject's detail is a sentence
+        raise RejectError("not_a_watch_page", f"This is {description}.")
     page.warnings.extend(
         truncation_warning(name, f, len(text)) for name, f in found.items() if f is not None and f.truncated
     )

@@ -44,7 +44,7 @@ def parse_innertube(obj: object) -> ParsedPage:
     if not isinstance(obj, dict):
         raise RejectError(
             "bad_json",
-            f"the JSON document is a {type(obj).__name__}, not an object; InnerTube responses are objects",
+            f"The JSON document is a {type(obj).__name__}, not an object; InnerTube responses are objects.",
         )
     initial, player = split_response(obj)
     return build_page(initial, player, parser=PARSER, hl_hints=[])
@@ -61,8 +61,8 @@ def split_response(obj: dict) -> tuple[dict | None, dict | None]:
         keys = ", ".join(sorted(obj)[:6]) or "none"
         raise RejectError(
             "not_a_watch_page",
-            f"a JSON object that is not an InnerTube response (top-level keys: {keys}), "
-            "not a saved watch page or comment response",
+            f"This is a JSON object that is not an InnerTube response (top-level keys: {keys}), "
+            "not a saved watch page or comment response.",
         )
     elif "videoDetails" in obj or ("playabilityStatus" in obj and "contents" not in obj):
         initial, player = None, obj
@@ -84,7 +84,7 @@ def reject_non_watch(initial: dict) -> None:
         if key in contents:
             raise RejectError(
                 "not_a_watch_page",
-                f"{what} (ytInitialData holds {key}), not a watch page",
+                f"This is {what} (ytInitialData holds {key}), not a watch page.",
             )
 
 
