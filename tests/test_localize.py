@@ -306,3 +306,14 @@ def test_detect_decides_on_a_clear_lead() -> None:
     detection = detect(lines)
     assert detection.language == "kk"
     assert "vor 4 Jahren" not in detection.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "english"),
+    [("Premieres in 2 hours", "en", "Premieres in 2 hours"), ("in 2 hours", None, "in 2 hours"),
+     ("через 2 часа", "ru", "in 2 hours"), ("in 2 Stunden", "de", "in 2 hours")],
+)  # fmt: skip
+def test_future_relative_time_is_negative(text: str, language: str | None, english: str) -> None:
+    """A scheduled premiere's 'in 2 hours' (CLDR future patterns) is an age of minus two hours."""
+    assert parse_relative_age(text, language) == -timedelta(hours=2)
+    assert match_label(text, language).english == english  # type: ignore[union-attr]

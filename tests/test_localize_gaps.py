@@ -1,20 +1,14 @@
 """Known gaps of the language layer, each a strict xfail so fixing it is noticed.
 
 Closed gaps moved to passing tests: absolute dates (tests/test_localize_dates.py) and numberless
-counts ('No views', iw 'צפייה אחת': tests/test_localize_dates.py::test_numberless_counts)."""
+counts ('No views', iw 'צפייה אחת': tests/test_localize_dates.py::test_numberless_counts),
+future relative times (tests/test_localize.py::test_future_relative_time_is_negative)."""
 
 from __future__ import annotations
 
 import pytest
 
 from pageclean.localize import parse_relative_age
-
-
-@pytest.mark.xfail(strict=True, reason="future relative times (scheduled premieres: 'Premieres "
-                   "in 2 hours') are not parsed; only past ages are")
-def test_future_relative_time() -> None:
-    """A scheduled premiere's 'in 2 hours'."""
-    assert parse_relative_age("Premieres in 2 hours", "en") is not None
 
 
 @pytest.mark.xfail(strict=True, reason="word numbers ('a couple of days ago', ru 'пару дней "

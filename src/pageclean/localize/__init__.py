@@ -92,7 +92,10 @@ def _english(hit: Hit) -> str:
         assert isinstance(hit.value, timedelta)
         unit = hit.entry.unit or "day"
         n = int(hit.value.total_seconds()) // UNIT_SECONDS[unit]
-        text = f"{n} {unit}{'' if n == 1 else 's'} ago"
+        text = f"{abs(n)} {unit}{'' if abs(n) == 1 else 's'}"
+        text = f"in {text}" if n < 0 else f"{text} ago"
+        if n < 0 and hit.status == "premiered":
+            return f"Premieres {text}"
         return _STATUS_ENGLISH.get(hit.status or "", "{}").format(text)
     one, many = _COUNT_NOUNS[kind]
     return f"{hit.value:,} {one if hit.value == 1 else many}"
@@ -203,7 +206,8 @@ def parse_relative_age(text: str, language: str | None = None) -> timedelta | No
     """A relative age ("3 жыл бұрын", "Год назад", "منذ يومين") as a timedelta.
 
     Years count 365 days, months 30, weeks 7. A status wrapper ("Streamed", "(edited)") is
-    allowed; a trailing age after a handle ("@user 3 жыл бұрын") is found too.
+    allowed; a trailing age after a handle ("@user 3 жыл бұрын") is found too. A future time
+    (CLDR's "in {0} hours", as on a scheduled premiere) is a negative timedelta.
 
     >>> parse_relative_age("3 жыл бұрын").days
     1095
@@ -211,6 +215,8 @@ def parse_relative_age(text: str, language: str | None = None) -> timedelta | No
     datetime.timedelta(days=7)
     >>> parse_relative_age("منذ سنتين").days
     730
+    >>> parse_relative_age("Premieres in 2 hours")
+    datetime.timedelta(days=-1, seconds=79200)
     """
     code = _resolve(language)
     for part in _parts(text):

@@ -99,6 +99,7 @@ class Entry:
     kind: str  # views | comments | likes | subscribers | age
     unit: str | None = None  # for ages
     fixed: int | None = None  # count implied by a numberless form ("Күн бұрын" -> 1)
+    future: bool = False  # "in {0} hours" (a scheduled premiere): a negative age
 
 
 @dataclass(slots=True)
@@ -215,6 +216,7 @@ def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
     fields = loc._data["date_fields"]
     durations = loc._data["unit_patterns"]
     wrappers: set[str] = set()
+    futures: list[tuple[str, str]] = []
     for unit in UNITS:
         for width in ("", "-short", "-narrow"):
             past = fields.get(unit + width, {}).get("past", {})
@@ -227,11 +229,16 @@ def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
                 elif category in _FIXED_CATEGORY_COUNT:  # ar "قبل يومين" = two days
                     fixed = _FIXED_CATEGORY_COUNT[category]
                     _add(cat, pattern, Entry(cat.language, "age", unit, fixed))
+            futures += [(p, unit) for p in fields.get(unit + width, {}).get("future", {}).values()]
             long = durations.get(f"duration-{unit}", {}).get("long", {})
             for category, pattern in past.items():
                 dur = long.get(category)
                 if dur and "{0}" in dur and dur in pattern and "{0}" in pattern:
                     wrappers.add(pattern.replace(dur, "{0}", 1))
+    for pattern, unit in futures:  # "Premieres in 2 hours" (with the [status] wrapper)
+        # CLDR ar writes some short past forms like the future ("خلال {0} أشهر"): past wins
+        if "{0}" in pattern and _skeleton(pattern) not in cat.keys:
+            _add(cat, pattern, Entry(cat.language, "age", unit, future=True))
     return wrappers
 
 

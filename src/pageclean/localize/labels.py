@@ -190,6 +190,7 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
                 n = int(numbers[0]) if len(numbers) == 1 and numbers[0].isdigit() else None
             if n is None:
                 continue
+            n = -n if entry.future else n
             hits.append(Hit(entry, timedelta(seconds=n * UNIT_SECONDS[entry.unit or "day"]),
                             status))
         elif entry.fixed is not None:
