@@ -722,7 +722,7 @@ def count(text: str | None, language: str | None) -> int | None:
 
 
 def age_seconds(text: str | None, language: str | None) -> int | None:
-    """A relative age label in seconds; None when unreadable or older than any YouTube video."""
+    """A relative age label in seconds; None when unreadable or further off than any YouTube video."""
     if not text:
         return None
     try:
@@ -731,8 +731,8 @@ def age_seconds(text: str | None, language: str | None) -> int | None:
         return None
     if age is None:
         return None
-    seconds = int(age.total_seconds())
-    return seconds if 0 <= seconds <= sel.MAX_AGE_SECONDS else None
+    seconds = int(age.total_seconds())  # negative for a scheduled premiere ("in 2 hours")
+    return seconds if abs(seconds) <= sel.MAX_AGE_SECONDS else None
 
 
 def is_edited(text: str | None, language: str | None) -> bool:
