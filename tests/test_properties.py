@@ -62,7 +62,7 @@ def test_damaged_real_pages_give_a_page_or_a_reject(case):
     _check_outcome(_process(*case))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.text() | st.text().map(lambda t: t.encode("utf-8").decode("windows-1252", "replace")))
 def test_repair_is_idempotent(text):
     """Repairing repaired text changes nothing (mojibake included)."""

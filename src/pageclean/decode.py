@@ -58,6 +58,7 @@ UTF16_MIN_LOW_SHARE = 0.3
 DETECT_SAMPLE_BYTES = 64 * 1024
 
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
+_C1 = re.compile("[\x80-\x9f]")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -161,7 +162,9 @@ def repair(text: str) -> tuple[str, list[str]]:
                 fixed = ftfy.apply_plan(lines[i], plan)
             except (UnicodeError, ValueError):
                 continue
-            if fixed != lines[i]:
+            # A plan that yields C1 controls ("Â…" -> U+0085) guessed wrong for this line; ftfy
+            # itself never produces them, and a second repair would change the line again.
+            if fixed != lines[i] and not _C1.search(fixed):
                 lines[i] = fixed
                 break
     return "\n".join(lines), done
