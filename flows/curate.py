@@ -43,6 +43,25 @@ class RunSummary:
     recovered_files: int = 0
 
 
+def task_runner_for(workers: int = 1, dask_address: str | None = None):
+    """Where batches run: threads in this process (1 worker), a local process pool, or a Dask cluster.
+
+    Parsing is CPU-bound Python, so threads do not add throughput; processes do. Dask is the
+    scale-out path for a cluster that already exists (``--dask-address tcp://scheduler:8786``).
+    """
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)
+    if workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers)
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
 def _progress(stage: str, done: int, total: int) -> None:
     if progress_hook is not None:
         progress_hook(stage, done, total)
@@ -102,3 +121,9 @@ def curate(
                 summary.report.accepted, sum(summary.report.rejected.values()),
                 summary.report.unchanged + summary.skipped_by_stat, summary.seconds)
     return summary
+
+
+def run_curate(workers: int = 1, dask_address: str | None = None, **params) -> RunSummary:
+    """``curate`` on the task runner that ``workers`` / ``dask_address`` ask for."""
+    runner = task_runner_for(workers, dask_address)
+    return curate.with_options(task_runner=runner)(**params)

@@ -103,13 +103,7 @@ SIDECARS = {
     "with space.txt": {"url": "https://youtu.be/0LVQhh0Z0Ws", "scraped_at": "2024-05-20/../../../escape"},
     "-leading-dash.txt": {"url": "http://[", "scraped_at": "2024-05-20T10:00:00Z"},
 }
-EXPECTED_FIXES = {
-    "truncated.json": "pipeline._parse_json: on JSONDecodeError, close the cut object after its last whole member "
-                      "(formats.jsonscript.close_truncated) and add the truncation warning, as parse_html does",
-    "deep.json": "pipeline._parse_json: a RecursionError from json.loads is reason too_deep, not bad_json "
-                 "('not valid JSON' is false: the JSON is valid, only deeper than the parser goes)",
-    "deep-object.json": "pipeline._parse_json: a RecursionError from json.loads is reason too_deep, not bad_json",
-}
+EXPECTED_FIXES: dict[str, str] = {}  # file name -> the fix a strict xfail waits for
 
 
 def _tree(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
@@ -276,10 +270,6 @@ def test_rerun_adds_nothing(hostile_run):
     assert hostile_run["again"].report.accepted == 0 and not hostile_run["again"].report.rejected
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "pipeline.parse_sidecar: datetime.astimezone raises OverflowError (not ValueError) for scraped_at at "
-    "0001-01-01 with a positive offset; io.rawstore.page_meta catches only OSError/ValueError/UnicodeDecodeError, "
-    "so run_batch raises and the whole flow fails. parse_sidecar should turn OverflowError into ValueError."))
 def test_sidecar_date_out_of_range_does_not_stop_the_run(prefect_harness, tmp_path):
     """A sidecar scraped_at at the edge of datetime's range is ignored, like any bad sidecar."""
     raw = tmp_path / "raw"
@@ -293,10 +283,6 @@ def test_sidecar_date_out_of_range_does_not_stop_the_run(prefect_harness, tmp_pa
 NOW = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "formats.textdump / localize.parse_count and parse_relative_age: a text dump's '9999999999999999999999999' "
-    "views label becomes a count past int64 (Parquet then refuses the whole batch) and '99999999999 жыл бұрын' "
-    "overflows timedelta (internal_error); both should give None, as formats.innertube.count/age_seconds now do."))
 def test_huge_numbers_in_a_text_dump_fit_the_tables():
     """Absurd counts and ages in a text dump become nulls, never rows the Parquet schemas refuse."""
     text = FOUNDING.decode("utf-8").replace("10,936", "9" * 25).replace("Күн бұрын", "99999999999 жыл бұрын")

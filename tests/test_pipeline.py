@@ -74,9 +74,11 @@ def test_russian_page_parses():
     assert video["comment_count"] == 2
     assert video["channel"] == "Канал Лекций"
     assert [c["start_seconds"] for c in rows["chapters"]] == [0, 310, 765]
-    assert [(c["author"], c["reply_to"]) for c in rows["comments"]] == [("@ivan_petrov", None), ("@maria", "@ivan_petrov")]
+    replies = [(c["author"], c["reply_to"]) for c in rows["comments"]]
+    assert replies == [("@ivan_petrov", None), ("@maria", "@ivan_petrov")]
     assert rows["comments"][0]["published_at"] == NOW - timedelta(days=365)
-    assert [(r["view_count"], r["duration_seconds"]) for r in rows["related_videos"]] == [(398_000, 4805), (7_700_000, 3492)]
+    related = [(r["view_count"], r["duration_seconds"]) for r in rows["related_videos"]]
+    assert related == [(398_000, 4805), (7_700_000, 3492)]
     assert rows["links"][0]["url"] == "https://example.org/slides/lecture5.pdf"
 
 
@@ -155,7 +157,7 @@ def test_unknown_language_keeps_structure():
 
 def test_sidecar_parsing():
     """scraped_at is read as UTC; a sidecar that is not an object is an error the caller reports."""
-    url, at = parse_sidecar(b'{"url": "https://www.youtube.com/watch?v=abc", "scraped_at": "2024-01-02T03:04:05Z"}')
+    _url, at = parse_sidecar(b'{"url": "https://www.youtube.com/watch?v=abc", "scraped_at": "2024-01-02T03:04:05Z"}')
     assert at == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     with pytest.raises(ValueError):
         parse_sidecar(b"[1, 2]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -52,7 +53,7 @@ def test_all_chapters(rows, founding_gold):
     want = founding_gold["chapters"]
     assert [(c["title"], c["start_seconds"]) for c in got] == [(c["title"], c["start_seconds"]) for c in want]
     assert [c["position"] for c in got] == list(range(27))
-    for this, nxt in zip(got, got[1:], strict=False):
+    for this, nxt in itertools.pairwise(got):
         assert this["end_seconds"] == nxt["start_seconds"]
     assert got[-1]["end_seconds"] is None  # the dump does not give the video's length
 

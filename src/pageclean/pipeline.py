@@ -77,10 +77,13 @@ def parse_sidecar(data: bytes) -> tuple[str | None, datetime | None]:
     if raw is not None:
         if not isinstance(raw, str):
             raise ValueError("'scraped_at' is not an ISO-8601 string")
-        scraped_at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        if scraped_at.tzinfo is None:
-            scraped_at = scraped_at.replace(tzinfo=UTC)  # a naive time is taken as UTC
-        scraped_at = scraped_at.astimezone(UTC)
+        try:
+            scraped_at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if scraped_at.tzinfo is None:
+                scraped_at = scraped_at.replace(tzinfo=UTC)  # a naive time is taken as UTC
+            scraped_at = scraped_at.astimezone(UTC)
+        except OverflowError:  # "0001-01-01T00:00:00+05:00" is before datetime's range in UTC
+            raise ValueError(f"scraped_at {raw!r} is out of range") from None
     return url, scraped_at
 
 
@@ -112,16 +115,35 @@ def _parse_html(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
 
 def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     from pageclean.formats.innertube import parse_innertube
+    from pageclean.formats.jsonscript import close_truncated
 
     decoded = decode_bytes(data)
     repairs.extend(decoded.repairs)
+    text = decoded.text
+    lost: str | None = None
     try:
-        obj = json.loads(decoded.text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
+        obj = json.loads(text)
+    except RecursionError:
+        raise RejectError("too_deep", "The JSON nests deeper than the parser's recursion limit.") from None
+    except json.JSONDecodeError as exc:
+        start = len(text) - len(text.lstrip())
+        closed = close_truncated(text, start, len(text))  # None unless the text ends mid-object
+        if closed is None:
+            raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
+        try:
+            obj = json.loads(closed[0])
+        except (json.JSONDecodeError, RecursionError):
+            raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
+        lost = (f"the file ends inside the JSON object; everything after character {closed[1]:,} "
+                f"of {len(text):,} is lost")
     if not isinstance(obj, dict):
         raise RejectError("bad_json", f"The JSON holds a {type(obj).__name__}, not an object.")
     page = parse_innertube(obj)
+    if lost:
+        if not (page.title or page.video_id or page.comments):
+            raise RejectError("bad_json", "The file is cut off inside its JSON before any complete field "
+                                          "(a truncated download?).")
+        page.warnings.append(lost)
     repairs.extend(_repair_fields(page))
     return page, decoded.encoding
 
@@ -163,8 +185,8 @@ def process_page(data: bytes, meta: PageMeta, now: datetime) -> PageResult:
         if fmt is None:
             raise RejectError(
                 "unsupported_format",
-                "This file has none of the extensions pageclean reads: .txt text dumps, .html/.htm watch pages and .json InnerTube "
-                "responses.",
+                "This file has none of the extensions pageclean reads: .txt text dumps, "
+                ".html/.htm watch pages and .json InnerTube responses.",
             )
         repairs: list[str] = []
         page, encoding = _parser_for(fmt)(data, repairs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +53,10 @@ def discover(root: Path) -> Iterator[RawFile]:
             except OSError as exc:
                 yield RawFile(rel, 0, 0, "unreadable", f"The file could not be read: {exc.strerror}.")
                 continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block open() forever; a device never ends
+                yield RawFile(rel, 0, st.st_mtime_ns, "unreadable",
+                              "Not a regular file (a named pipe, socket or device); pageclean never opens those.")
+                continue
             yield RawFile(rel, st.st_size, st.st_mtime_ns)
 
 
@@ -68,6 +73,9 @@ def _symlink(root: Path, full: Path) -> RawFile:
         return RawFile(rel, 0, 0, "symlink_outside",
                        "A symlink to a folder inside the raw folder; its files are read at their real path.")
     st = target.stat()
+    if not stat.S_ISREG(st.st_mode):
+        return RawFile(rel, 0, st.st_mtime_ns, "unreadable",
+                       "A symlink to something that is not a regular file; pageclean never opens those.")
     return RawFile(rel, st.st_size, st.st_mtime_ns)
 
 
@@ -88,6 +96,8 @@ def page_meta(root: Path, item: RawFile) -> PageMeta:
     try:
         if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(root.resolve()):
             raise ValueError("it is a symlink that points outside the raw folder")
+        if not sidecar.is_file():
+            raise ValueError("it is not a regular file")
         url, scraped_at = parse_sidecar(sidecar.read_bytes()[:1_000_000])
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         meta.notes.append(f"sidecar ignored ({exc}); scraped_at is the file's mtime")

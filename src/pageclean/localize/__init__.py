@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from ._text import clean
 from .catalog import HL_CODES, UNIT_SECONDS, load_catalog
 from .catalog import normalize_language as _normalize
-from .labels import MAX_LABEL_CHARS, Hit, _affix_language, _suffix_regex, count_in, match_all
+from .labels import MAX_COUNT, MAX_LABEL_CHARS, Hit, _affix_language, _suffix_regex, count_in, match_all
 
 __all__ = [
     "Detection",
@@ -191,7 +191,8 @@ def parse_count(text: str, language: str | None = None) -> int | None:
     cleaned = clean(text)
     if code is None:
         code = _language_from_affix(cleaned)
-    return count_in(load_catalog(code), cleaned)
+    value = count_in(load_catalog(code), cleaned)
+    return value if value is not None and 0 <= value <= MAX_COUNT else None
 
 
 def _language_from_affix(text: str) -> str:

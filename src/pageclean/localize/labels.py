@@ -29,6 +29,11 @@ MAX_COMPACT_DECIMALS = 2
 # Room for the digits and compact affix a key's "#" stands for ("7744083", "1,8млн").
 NUMBER_SLACK = 24
 
+# Counts land in Int64 columns; a larger "count" is a broken page, not a real number.
+MAX_COUNT = 2**63 - 1
+# No YouTube page is older than the site; 200 years keeps every real age and every timestamp valid.
+MAX_AGE_SECONDS = 200 * 365 * 86400
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -188,8 +193,8 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
                 n = entry.fixed if not numbers else None
             else:
                 n = int(numbers[0]) if len(numbers) == 1 and numbers[0].isdigit() else None
-            if n is None:
-                continue
+            if n is None or n * UNIT_SECONDS[entry.unit or "day"] > MAX_AGE_SECONDS:
+                continue  # no number, or an absurd one ("99999999999 years ago") that fits no timestamp
             n = -n if entry.future else n
             hits.append(Hit(entry, timedelta(seconds=n * UNIT_SECONDS[entry.unit or "day"]),
                             status))
@@ -209,7 +214,7 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
                 value = count_in(cat, suffix_match.string, own)
             else:
                 value = _value(numbers[0], 1, cat.decimal) if len(numbers) == 1 else None
-            if value is not None:
+            if value is not None and 0 <= value <= MAX_COUNT:
                 hits.append(Hit(entry, value, None, foreign))
     return hits
 
