@@ -14,8 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.futures import as_completed
 
+from pageclean import parallel
 from pageclean.io import curated as store
 from pageclean.runner import (
     DEFAULT_BATCH_SIZE,
@@ -44,22 +51,17 @@ class RunSummary:
 
 
 def task_runner_for(workers: int = 1, dask_address: str | None = None):
-    """Where batches run: threads in this process (1 worker), a local process pool, or a Dask cluster.
-
-    Parsing is CPU-bound Python, so threads do not add throughput; processes do. Dask is the
-    scale-out path for a cluster that already exists (``--dask-address tcp://scheduler:8786``).
-    """
+    """Where batch tasks run: threads of this process (their CPU work goes to ``pageclean.parallel``'s
+    process pool), or an existing Dask cluster (``--dask-address tcp://scheduler:8786``), the
+    scale-out path when one machine is not enough. See ``pageclean/parallel.py`` for the figures
+    behind this choice."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=dask_address)
-    if workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        return ProcessPoolTaskRunner(max_workers=workers)
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=1)
+    return ThreadPoolTaskRunner(max_workers=max(workers, 1))
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -75,12 +77,22 @@ def plan(raw: str, curated: str, batch_size: int) -> Plan:
 @task(name="curate-batch")
 def curate_batch(raw: str, curated: str, run_id: str, batch_no: int, items: list,
                  max_bytes: int, now: datetime) -> BatchReport:
-    return run_batch(raw, curated, run_id, batch_no, items, max_bytes, now)
+    return parallel.run(run_batch, raw, curated, run_id, batch_no, items, max_bytes, now)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=2)
 def publish(curated: str, run_id: str) -> int:
     return store.publish(Path(curated), run_id)
+
+
+@task(name="artifacts")
+def publish_artifacts(summary: RunSummary) -> None:
+    from pageclean.report import markdown_summary, rejects_table
+
+    create_markdown_artifact(markdown_summary(summary), key="pageclean-summary",
+                             description="What the run read, accepted and rejected")
+    create_table_artifact(rejects_table(summary) or [{"reason": "-", "pages": 0, "meaning": "no rejects"}],
+                          key="pageclean-rejects", description="Rejected pages by reason")
 
 
 @flow(name="pageclean-curate", log_prints=False, validate_parameters=False)
@@ -108,6 +120,7 @@ def curate(
         logger.info("%d files, %d unchanged since the last run, %d to read in %d batches",
                     work.files, work.skipped_by_stat, total_pages, len(work.batches))
         _progress("pages", 0, total_pages)
+        progress = create_progress_artifact(0.0, description="pages curated, percent")
         futures = [
             curate_batch.submit(raw, curated, run_id, n, items, max_bytes, now)
             for n, items in enumerate(work.batches)
@@ -115,8 +128,10 @@ def curate(
         for future in as_completed(futures):
             summary.report.merge(future.result())
             _progress("pages", summary.report.pages, total_pages)
+            update_progress_artifact(progress, 100.0 * summary.report.pages / max(total_pages, 1))
         publish(curated, run_id)
     summary.seconds = time.monotonic() - started
+    publish_artifacts(summary)
     logger.info("run %s: %d accepted, %d rejected, %d unchanged in %.1fs", run_id,
                 summary.report.accepted, sum(summary.report.rejected.values()),
                 summary.report.unchanged + summary.skipped_by_stat, summary.seconds)
@@ -126,4 +141,9 @@ def curate(
 def run_curate(workers: int = 1, dask_address: str | None = None, **params) -> RunSummary:
     """``curate`` on the task runner that ``workers`` / ``dask_address`` ask for."""
     runner = task_runner_for(workers, dask_address)
-    return curate.with_options(task_runner=runner)(**params)
+    if not dask_address:
+        parallel.start(workers)
+    try:
+        return curate.with_options(task_runner=runner)(**params)
+    finally:
+        parallel.stop()

@@ -65,3 +65,20 @@ def test_real_run_prints_summary_and_no_traceback(tmp_path):
     assert proc.stderr.strip() == ""
     for word in ("accepted", "rejected", "binary", "videos", "comments", "37"):
         assert word in proc.stdout
+
+
+def test_serve_without_a_server_says_what_to_do(monkeypatch, capsys):
+    """`pageclean serve` with no persistent Prefect server explains how to start one."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert main(["serve", "--cron", "0 * * * *"]) == 1
+    err = capsys.readouterr().err
+    assert "prefect server start" in err and "PREFECT_API_URL" in err
+
+
+def test_serve_help_and_compact_help(capsys):
+    """serve and compact have their own help."""
+    for command in ("serve", "compact"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "--cron" in out and "same answer" in out

@@ -108,3 +108,48 @@ def test_second_writer_is_refused(tmp_path):
     curated = tmp_path / "curated"
     with store.locked(curated), pytest.raises(CuratedLockedError, match="being written"), store.locked(curated):
         pass
+
+
+def test_run_publishes_artifacts(prefect_harness, raw, tmp_path):
+    """Each run leaves a markdown summary and a rejects-by-reason table in Prefect."""
+    from prefect.artifacts import Artifact
+
+    summary = curate(raw=str(raw), curated=str(tmp_path / "curated"))
+    markdown = Artifact.get("pageclean-summary")
+    assert markdown is not None and summary.run_id in markdown.data
+    rejects = Artifact.get("pageclean-rejects")
+    assert rejects is not None and "symlink_outside" in str(rejects.data)
+
+
+def _table_digest(curated: Path) -> dict[str, list]:
+    """Rows that identify a run's output, without run-specific file names or times."""
+    return {
+        "videos": sorted(_read(curated, "videos")["page_id"].to_list()),
+        "comments": sorted(_read(curated, "comments")["comment_id"].to_list()),
+        "rejects": sorted(_read(curated, "rejects")["source_path"].to_list()),
+    }
+
+
+def test_process_pool_gives_the_same_rows(prefect_harness, raw, tmp_path):
+    """--workers 2 (batches in a process pool) writes exactly what one worker writes."""
+    from flows.curate import run_curate
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_curate(workers=1, raw=str(raw), curated=str(one), batch_size=2)
+    summary = run_curate(workers=2, raw=str(raw), curated=str(two), batch_size=2)
+    assert summary.report.pages == 7
+    assert _table_digest(two) == _table_digest(one)
+
+
+def test_dask_cluster_gives_the_same_rows(prefect_harness, raw, tmp_path):
+    """--dask-address runs the same flow on a Dask cluster (a LocalCluster here) with the same rows."""
+    from distributed import LocalCluster
+
+    from flows.curate import run_curate
+
+    one, dask = tmp_path / "one", tmp_path / "dask"
+    run_curate(workers=1, raw=str(raw), curated=str(one), batch_size=3)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_curate(dask_address=cluster.scheduler_address, raw=str(raw), curated=str(dask), batch_size=3)
+    assert summary.report.pages == 7
+    assert _table_digest(dask) == _table_digest(one)

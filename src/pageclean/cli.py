@@ -64,12 +64,57 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="larger files are rejected as too_large, unread (default: %(default)s)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="if another run holds --curated, wait this long for it (default: refuse)")
+    _add_scale_options(run)
     verbosity = run.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_true",
                            help="show Prefect's INFO logs (flow and task runs)")
     verbosity.add_argument("-q", "--quiet", action="store_true",
                            help="no progress bar; print only the summary")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run on a schedule (Prefect flow.serve): e.g. every hour",
+        description="Serve the curate flow as a Prefect deployment with a cron schedule. Each "
+        "scheduled run is incremental: it reads only new or changed raw files. Stop with Ctrl-C. "
+        "Needs a Prefect API that outlives the process for the UI (`prefect server start`, "
+        "then PREFECT_API_URL); for work pools use prefect.yaml (see README).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--cron", required=True, metavar='"0 * * * *"',
+                       help="when to run, as a cron expression (UTC)")
+    serve.add_argument("--name", default="pageclean-scheduled", help="deployment name (default: %(default)s)")
+    serve.add_argument("--raw", default="raw", metavar="DIR", help="raw folder or URL (default: %(default)s)")
+    serve.add_argument("--curated", default="curated", metavar="DIR",
+                       help="curated folder or URL (default: %(default)s)")
+    serve.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                       help="pages per Prefect task (default: %(default)s)")
+    serve.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                       help="larger files are rejected as too_large (default: %(default)s)")
+    serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's INFO logs")
+
+    compact = sub.add_parser(
+        "compact",
+        help="merge the many small Parquet files of incremental runs (answers unchanged)",
+        description="Merge each table's part files, per scrape_date partition, into one file. "
+        "Every query gives the same answer before and after; readers never see rows twice.",
+    )
+    compact.add_argument("--curated", default="curated", metavar="DIR",
+                         help="curated folder or URL (default: %(default)s)")
+    compact.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                         help="if a run holds --curated, wait this long for it (default: refuse)")
     return parser
+
+
+def _add_scale_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=_positive_int, default=DEFAULT_WORKERS, metavar="N",
+                   help="processes parsing in parallel on this machine (default: %(default)s, "
+                   "this machine's cores; 1 = in this process)")
+    p.add_argument("--dask-address", metavar="tcp://HOST:8786",
+                   help="run the batches on an existing Dask cluster (prefect-dask) instead; "
+                   "--raw and --curated must then be paths or URLs every worker can reach")
+
+
+DEFAULT_WORKERS = os.cpu_count() or 1
 
 
 def _positive_int(text: str) -> int:
@@ -105,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "compact":
+        return _compact(args)
     return _run(args, started)
 
 
@@ -112,14 +161,11 @@ def _run(args: argparse.Namespace, started: float) -> int:
     from rich.console import Console
 
     err = Console(stderr=True, soft_wrap=True)
-    raw, curated = Path(args.raw), Path(args.curated)
-    if not raw.is_dir():
-        err.print(f"[red]error:[/] the raw folder {str(raw)!r} does not exist or is not a folder "
-                  "(pass --raw DIR).")
+    problem = _check_locations(args.raw, args.curated)
+    if problem:
+        err.print(f"[red]error:[/] {problem}")
         return 1
-    if curated.resolve().is_relative_to(raw.resolve()):
-        err.print("[red]error:[/] --curated must not be inside --raw (the output would be read back as input).")
-        return 1
+    curated = args.curated
     _quiet_prefect(args.verbose)
 
     import flows.curate as flow_module
@@ -130,8 +176,9 @@ def _run(args: argparse.Namespace, started: float) -> int:
     flow_module.progress_hook = bar.update if bar else None
     try:
         with _silence_shutdown_noise():
-            summary = flow_module.curate(
-                raw=str(raw), curated=str(curated), batch_size=args.batch_size,
+            summary = flow_module.run_curate(
+                workers=args.workers, dask_address=args.dask_address,
+                raw=args.raw, curated=args.curated, batch_size=args.batch_size,
                 max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
             )
     except CuratedLockedError as exc:
@@ -148,6 +195,76 @@ def _run(args: argparse.Namespace, started: float) -> int:
         if bar:
             bar.stop()
     Console().print(render_summary(summary, curated, time.monotonic() - started))
+    return 0
+
+
+def _is_url(location: str) -> bool:
+    return "://" in location
+
+
+def _check_locations(raw: str, curated: str) -> str | None:
+    """A sentence saying what is wrong with --raw / --curated, or None."""
+    if _is_url(raw) or _is_url(curated):
+        return None  # remote stores are checked when the flow lists them
+    raw_path, curated_path = Path(raw), Path(curated)
+    if not raw_path.is_dir():
+        return f"the raw folder {raw!r} does not exist or is not a folder (pass --raw DIR)."
+    if curated_path.resolve().is_relative_to(raw_path.resolve()):
+        return "--curated must not be inside --raw (the output would be read back as input)."
+    return None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    err = Console(stderr=True, soft_wrap=True)
+    problem = _check_locations(args.raw, args.curated)
+    if problem:
+        err.print(f"[red]error:[/] {problem}")
+        return 1
+    if not os.environ.get("PREFECT_API_URL"):
+        err.print("[red]error:[/] a schedule needs a Prefect server that keeps running: start one with "
+                  "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
+                  "(the embedded server of `pageclean run` lives only as long as one run).")
+        return 1
+    _quiet_prefect(args.verbose)
+    from prefect.schedules import Cron
+
+    import flows.curate as flow_module
+
+    try:
+        Cron(args.cron)
+    except Exception as exc:
+        err.print(f"[red]error:[/] --cron {args.cron!r} is not a cron expression ({exc}).")
+        return 2
+    err.print(f"serving [bold]{args.name}[/] on cron {args.cron!r}: {args.raw} -> {args.curated} (Ctrl-C stops)")
+    try:
+        flow_module.curate.serve(
+            name=args.name, cron=args.cron, print_starting_message=False,
+            parameters={"raw": args.raw, "curated": args.curated, "batch_size": args.batch_size,
+                        "max_bytes": args.max_bytes},
+        )
+    except KeyboardInterrupt:
+        err.print("stopped.")
+    return 0
+
+
+def _compact(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from pageclean.errors import CuratedLockedError
+    from pageclean.io.curated import compact
+
+    err = Console(stderr=True, soft_wrap=True)
+    if not _is_url(args.curated) and not Path(args.curated).is_dir():
+        err.print(f"[red]error:[/] the curated folder {args.curated!r} does not exist.")
+        return 1
+    try:
+        report = compact(args.curated, lock_wait_seconds=args.wait)
+    except CuratedLockedError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        return 1
+    Console().print(report)
     return 0
 
 

@@ -66,8 +66,37 @@ def render_summary(summary: RunSummary, curated: Path, wall_seconds: float | Non
     rows.add_column("table")
     rows.add_column("added", justify="right")
     rows.add_column("total", justify="right")
-    totals = count_rows(curated)
+    totals = count_rows(curated if "://" in str(curated) else Path(curated))
     for table, total in totals.items():
         rows.add_row(table, f"{r.rows.get(table, 0):,}", f"{total:,}")
     parts.append(rows)
     return Group(*parts)
+
+
+def markdown_summary(summary: RunSummary) -> str:
+    """The run's summary as Markdown, for the Prefect UI (a markdown artifact)."""
+    r = summary.report
+    lines = [
+        f"# pageclean run `{summary.run_id}`",
+        "",
+        f"- raw: `{summary.raw}` → curated: `{summary.curated}`",
+        f"- files: {summary.files:,} ({summary.skipped_by_stat:,} unchanged since the last run, not read)",
+        f"- pages read: {r.pages:,} ({r.bytes_read / 1e6:,.1f} MB) in {summary.batches} batches",
+        f"- accepted: {r.accepted:,}; rejected: {sum(r.rejected.values()):,}; already curated: {r.unchanged:,}",
+        f"- warnings on accepted pages: {r.warnings:,}",
+        f"- time in the flow: {summary.seconds:,.1f} s",
+        "",
+        "| table | rows added |",
+        "|---|---:|",
+        *[f"| {t} | {r.rows.get(t, 0):,} |" for t in ("videos", "chapters", "links", "comments",
+                                                     "related_videos", "rejects")],
+    ]
+    if r.languages:
+        lines += ["", "UI languages: " + ", ".join(f"`{k}` {v:,}" for k, v in r.languages.most_common())]
+    return "\n".join(lines)
+
+
+def rejects_table(summary: RunSummary) -> list[dict[str, object]]:
+    """Rejects by reason, for the Prefect UI (a table artifact)."""
+    return [{"reason": reason, "pages": n, "meaning": REASONS.get(reason, "")}
+            for reason, n in summary.report.rejected.most_common()]
