@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _corpus import html_corpus, text_corpus  # noqa: E402
+from _corpus import html_corpus, text_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"}
@@ -129,7 +129,8 @@ def main() -> None:
             print(f"run     {label:>10}: {rate:,.0f} pages/s in the flow ({rate / (fl * cores):.2f} x floor x cores), "
                   f"{wall:,.1f} s wall with Prefect start-up")
             wall2, out2 = run_cli(raw, curated, *extra)
-            print(f"re-run  {label:>10}, unchanged corpus: {wall2:,.1f} s wall, {flow_seconds(out2):,.2f} s in the flow")
+            print(f"re-run  {label:>10}, unchanged corpus: {wall2:,.1f} s wall, "
+                  f"{flow_seconds(out2):,.2f} s in the flow")
             shutil.rmtree(curated)
         small = tmp / "raw-small"
         text_corpus(small, max(args.pages // 10, 10))
