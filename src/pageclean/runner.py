@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from pageclean.io import curated as store
-from pageclean.io.rawstore import RawFile, page_meta, read_page
+from pageclean.io.fs import open_root
+from pageclean.io.rawstore import RawFile, discover, page_meta, read_page
 from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, source_format
 
 # 200 pages of ~20 KB is ~1 s of work: large enough that Prefect's per-task overhead (ms to
@@ -61,8 +61,11 @@ def run_batch(
     max_bytes: int,
     now: datetime,
 ) -> BatchReport:
-    """Process ``items`` and stage their rows under the run; returns counts only (small to ship)."""
-    raw, curated = Path(raw_root), Path(curated_root)
+    """Process ``items`` and stage their rows under the run; returns counts only (small to ship).
+
+    ``raw_root`` and ``curated_root`` are plain paths or fsspec URLs (``s3://...``).
+    """
+    raw, curated = open_root(raw_root), open_root(curated_root)
     report = BatchReport()
     tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_NAMES}
     partitions: dict[str, list[str]] = {t: [] for t in TABLE_NAMES}
@@ -137,17 +140,20 @@ class Plan:
 
 
 def plan_run(raw_root: str, curated_root: str, batch_size: int) -> Plan:
-    """List the raw folder and keep what earlier runs have not curated (stat first, hash later)."""
-    from pageclean.io.rawstore import discover
+    """List the raw folder and keep what earlier runs have not curated (stat first, hash later).
 
-    seen = store.load_seen(Path(curated_root))
+    A file whose store reports no modification time (mtime 0) is never skipped by stat: it is read
+    and hashed, and skipped as ``unchanged`` if its bytes are already curated.
+    """
+    seen = store.load_seen(curated_root)
     batches: list[list[WorkItem]] = []
     current: list[WorkItem] = []
     skipped = files = 0
-    for f in discover(Path(raw_root)):
+    for f in discover(raw_root):
         files += 1
         earlier = seen.get(f.rel, [])
-        if any(e.size_bytes == f.size and e.mtime_ns == f.mtime_ns for e in earlier):
+        trust_stat = bool(f.problem or f.mtime_ns)  # a reject decided before reading has nothing to hash
+        if trust_stat and any(e.size_bytes == f.size and e.mtime_ns == f.mtime_ns for e in earlier):
             skipped += 1
             continue
         current.append(WorkItem(f, tuple(e.page_id for e in earlier if e.page_id)))

@@ -1,4 +1,8 @@
-"""Finding raw pages and their sidecars, and reading them safely (the only code that opens raw files)."""
+"""Finding raw pages and their sidecars, and reading them safely (the only code that opens raw files).
+
+The raw root is a plain path (os.walk, symlink checks) or an fsspec URL (``fs.find``; object stores
+have no symlinks, ``file://`` URLs keep the symlink rules).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pageclean.io.fs import FsspecRoot, Root, info_mtime_ns, open_root
 from pageclean.pipeline import SIDECAR_SUFFIX, PageMeta, parse_sidecar
+
+# A sidecar is a few hundred bytes of JSON; more than this is not one, and is not read whole.
+MAX_SIDECAR_BYTES = 1_000_000
 
 # Files a scraper or an OS leaves beside pages that are not pages: skipped, and counted.
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
@@ -24,9 +32,13 @@ class RawFile:
     problem_detail: str | None = None
 
 
-def discover(root: Path) -> Iterator[RawFile]:
+def discover(root: str | Path | Root) -> Iterator[RawFile]:
     """Every file under ``root`` (recursively, sorted), sidecars excluded; never follows symlinks out."""
-    root = root.resolve()
+    where = open_root(root)
+    if isinstance(where, FsspecRoot):
+        yield from _discover_fsspec(where)
+        return
+    root = where.path.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         here = Path(dirpath)
@@ -60,6 +72,34 @@ def discover(root: Path) -> Iterator[RawFile]:
             yield RawFile(rel, st.st_size, st.st_mtime_ns)
 
 
+def _discover_fsspec(where: FsspecRoot) -> Iterator[RawFile]:
+    """``discover`` through fsspec: one ``find`` listing; size and mtime from its info dicts."""
+    try:
+        found = where.fs.find(where.root, detail=True)
+    except FileNotFoundError:
+        return
+    files = {where.rel_of(name): info for name, info in found.items()}
+    local_root = where.local_path()
+    for rel in sorted(files, key=lambda r: r.split("/")):
+        info = files[rel]
+        name = rel.rsplit("/", 1)[-1]
+        if name in IGNORED_NAMES:
+            continue
+        if name.endswith(SIDECAR_SUFFIX):
+            if rel[: -len(SIDECAR_SUFFIX)] not in files:
+                yield RawFile(rel, 0, 0, "orphan_sidecar", "A .meta.json sidecar with no raw page beside it.")
+            continue
+        if info.get("islink") and local_root is not None:  # file:// only: object stores have no links
+            resolved = local_root.resolve()
+            yield _symlink(resolved, resolved / rel)
+            continue
+        if info.get("type", "file") != "file":
+            yield RawFile(rel, 0, 0, "unreadable",
+                          "Not a regular file (a named pipe, socket or device); pageclean never opens those.")
+            continue
+        yield RawFile(rel, int(info.get("size") or 0), info_mtime_ns(info))
+
+
 def _symlink(root: Path, full: Path) -> RawFile:
     rel = full.relative_to(root).as_posix()
     try:
@@ -79,26 +119,31 @@ def _symlink(root: Path, full: Path) -> RawFile:
     return RawFile(rel, st.st_size, st.st_mtime_ns)
 
 
-def read_page(root: Path, item: RawFile, max_bytes: int) -> bytes:
+def read_page(root: str | Path | Root, item: RawFile, max_bytes: int) -> bytes:
     """The file's bytes, refusing more than ``max_bytes`` without reading them all."""
-    with open(root / item.rel, "rb") as fh:
+    with open_root(root).open(item.rel, "rb") as fh:
         data = fh.read(max_bytes + 1)
-    return data
+    return bytes(data)
 
 
-def page_meta(root: Path, item: RawFile) -> PageMeta:
+def page_meta(root: str | Path | Root, item: RawFile) -> PageMeta:
     """Scrape time and URL from the sidecar, else the file's mtime (and the row says so)."""
+    where = open_root(root)
     mtime = datetime.fromtimestamp(item.mtime_ns / 1e9, tz=UTC)
     meta = PageMeta(item.rel, item.size, mtime, "mtime")
-    sidecar = root / (item.rel + SIDECAR_SUFFIX)
-    if not sidecar.exists():
-        return meta
+    rel = item.rel + SIDECAR_SUFFIX
+    local = where.local_path()
     try:
-        if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(root.resolve()):
-            raise ValueError("it is a symlink that points outside the raw folder")
-        if not sidecar.is_file():
-            raise ValueError("it is not a regular file")
-        url, scraped_at = parse_sidecar(sidecar.read_bytes()[:1_000_000])
+        if not where.exists(rel):
+            return meta
+        if local is not None:
+            sidecar = local / rel
+            if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(local.resolve()):
+                raise ValueError("it is a symlink that points outside the raw folder")
+            if not sidecar.is_file():
+                raise ValueError("it is not a regular file")
+        with where.open(rel, "rb") as fh:
+            url, scraped_at = parse_sidecar(bytes(fh.read(MAX_SIDECAR_BYTES)))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         meta.notes.append(f"sidecar ignored ({exc}); scraped_at is the file's mtime")
         return meta
