@@ -18,6 +18,7 @@ from pageclean import __version__
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
 from pageclean.extract.links import youtube_target
+from pageclean.identity import Pseudonymizer, normalize_identifier
 from pageclean.model import ParsedPage
 
 log = logging.getLogger(__name__)
@@ -177,8 +178,14 @@ def _repair_fields(page: ParsedPage) -> list[str]:
     return done
 
 
-def process_page(data: bytes, meta: PageMeta, now: datetime) -> PageResult:
-    """Decode, parse and tabulate one page. Never raises: failures are reject rows."""
+def process_page(
+    data: bytes, meta: PageMeta, now: datetime, pseudonymize: Pseudonymizer | None = None
+) -> PageResult:
+    """Decode, parse and tabulate one page. Never raises: failures are reject rows.
+
+    With ``pseudonymize``, author handles (in ``author``, ``reply_to``, comment texts and
+    ``page_text_en``) are replaced by keyed pseudonyms.
+    """
     page_id = page_id_of(data)
     fmt = source_format(meta.source_path)
     try:
@@ -190,7 +197,7 @@ def process_page(data: bytes, meta: PageMeta, now: datetime) -> PageResult:
             )
         repairs: list[str] = []
         page, encoding = _parser_for(fmt)(data, repairs)
-        return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta))
+        return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize))
     except RejectError as exc:
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, exc.detail, fmt, now)]})
     except RecursionError:
@@ -227,8 +234,27 @@ def comment_key(video_or_page: str, author: str, text: str, occurrence: int) -> 
     return "h_" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
+def _authors(page: ParsedPage, pseudonymize: Pseudonymizer | None) -> dict[str, str]:
+    """Shown handle -> the identifier stored for it (normalized, or pseudonymized)."""
+    shown = {c.author for c in page.comments} | {c.reply_to for c in page.comments if c.reply_to}
+    if pseudonymize is None:
+        return {h: normalize_identifier(h) or h for h in shown}
+    mapping = {h: pseudonymize(h) for h in shown}
+    # Handles are mentioned in texts too ("@@handle ..." replies, page_text_en): replace them,
+    # longest first so "@ab" does not eat into "@abc".
+    for handle in sorted(mapping, key=len, reverse=True):
+        for c in page.comments:
+            c.text = c.text.replace(handle, mapping[handle])
+        if page.page_text_en:
+            page.page_text_en = page.page_text_en.replace(handle, mapping[handle])
+        if page.ui_language_evidence:  # evidence quotes "@handle 3 жыл бұрын" lines
+            page.ui_language_evidence = page.ui_language_evidence.replace(handle, mapping[handle])
+    return mapping
+
+
 def _rows(
-    page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta
+    page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
+    pseudonymize: Pseudonymizer | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     warnings = list(meta.notes) + page.warnings
     url_video_id = youtube_target(meta.url)[0] if meta.url else None
@@ -238,6 +264,7 @@ def _rows(
     if not (page.title or video_id or page.comments):
         raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
 
+    authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
     published_at = page.published_date or _minus(meta.scraped_at, page.published_age_seconds)
     video = {
         "page_id": page_id,
@@ -251,7 +278,8 @@ def _rows(
         "video_id": video_id,
         "url": meta.url,
         "title": page.title,
-        "channel": page.channel,
+        "channel": normalize_identifier(page.channel),
+        "channel_as_shown": page.channel,
         "channel_id": page.channel_id,
         "view_count": page.view_count,
         "views_text": page.views_text,
@@ -289,17 +317,21 @@ def _rows(
     seen: dict[tuple[str, str], int] = {}
     comments = []
     for i, c in enumerate(page.comments):
-        occurrence = seen[(c.author, c.text)] = seen.get((c.author, c.text), -1) + 1
+        author = authors[c.author]
+        occurrence = seen[(author, c.text)] = seen.get((author, c.text), -1) + 1
         comments.append({
             "page_id": page_id, "position": i,
-            "comment_id": c.comment_id or comment_key(video_id or page_id, c.author, c.text, occurrence),
-            "author": c.author, "text": c.text, "published_text": c.published_text,
+            "comment_id": c.comment_id or comment_key(video_id or page_id, author, c.text, occurrence),
+            "author": author, "author_as_shown": author if pseudonymize else c.author,
+            "text": c.text, "published_text": c.published_text,
             "published_at": _minus(meta.scraped_at, c.published_age_seconds),
-            "like_count": c.like_count, "reply_to": c.reply_to, "reply_count": c.reply_count,
+            "like_count": c.like_count, "reply_to": authors[c.reply_to] if c.reply_to else None,
+            "reply_count": c.reply_count,
             "parent_comment_id": c.parent_comment_id, "edited": c.edited, "video_id": video_id,
         })
     related = [
-        {"page_id": page_id, "position": i, "title": r.title, "channel": r.channel,
+        {"page_id": page_id, "position": i, "title": r.title, "channel": normalize_identifier(r.channel),
+         "channel_as_shown": r.channel,
          "duration_seconds": r.duration_seconds, "view_count": r.view_count, "video_id": r.video_id,
          "published_text": r.published_text, "source_video_id": video_id}
         for i, r in enumerate(page.related)

@@ -54,7 +54,8 @@ _LABEL_SPLIT = re.compile(r"\s{2,}|\s*[•·|]\s*")
 @dataclass(slots=True)
 class _Line:
     index: int  # position in the dump, for page_text_en
-    text: str
+    text: str  # cleaned: invisible characters removed, NBSP as space, stripped (for matching)
+    raw: str  # as the page shows it, stripped (for identifiers kept "as shown")
 
 
 def _clean(line: str) -> str:
@@ -97,7 +98,7 @@ def _seconds(value: int | timedelta) -> int | None:
 def parse_textdump(text: str) -> ParsedPage:
     """Parse a repaired text dump (see the module docstring for the layout)."""
     raw_lines = text.split("\n")
-    lines = [_Line(i, _clean(t)) for i, t in enumerate(raw_lines)]
+    lines = [_Line(i, _clean(t), t.strip()) for i, t in enumerate(raw_lines)]
     body = [ln for ln in lines if ln.text]
     page = ParsedPage(parser="textdump")
     if not body:
@@ -177,7 +178,7 @@ def _parse_header(
     label_offsets = {offset for offset, _ in found}
     for offset, ln in enumerate(window[: last_label + 1]):
         if offset not in label_offsets:
-            page.channel = ln.text  # the channel name; shown twice (avatar, name)
+            page.channel = ln.raw  # the channel name; shown twice (avatar, name)
             break
     return start + last_label + 1
 
