@@ -40,7 +40,7 @@ def test_pseudonyms_are_stable_keyed_and_case_insensitive():
 
 def test_pipeline_spoofed_channel_is_normalized_and_original_kept(founding_bytes):
     """A channel name with a zero-width space is stored normalized, with the original beside it."""
-    data = founding_bytes.replace("Machine Learning Street Talk\n".encode(),
+    data = founding_bytes.replace(b"Machine Learning Street Talk\n",
                                   "Machine Learning\u200b Street Talk\n".encode(), 2)
     video = process_page(data, PageMeta("p.txt", len(data), NOW, "mtime"), NOW).rows["videos"][0]
     assert video["channel"] == "Machine Learning Street Talk"
