@@ -5,6 +5,7 @@ Layout::
     curated/<table>/scrape_date=YYYY-MM-DD/part-<run>-<batch>.parquet   the datasets
     curated/_state/seen-<run>-<batch>.parquet      what each run read: path, size, mtime, page_id
     curated/_staging/<run>/...                     a run's files before they are published
+    curated/_staging/compact-<id>/...              merged files (and the parts they replace) before publishing
     curated/.lock                                  one writer at a time
 
 The curated root is a plain path or an fsspec URL (``s3://bucket/curated``); see ``pageclean.io.fs``.
