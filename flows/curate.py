@@ -76,8 +76,9 @@ def plan(raw: str, curated: str, batch_size: int) -> Plan:
 
 @task(name="curate-batch")
 def curate_batch(raw: str, curated: str, run_id: str, batch_no: int, items: list,
-                 max_bytes: int, now: datetime) -> BatchReport:
-    return parallel.run(run_batch, raw, curated, run_id, batch_no, items, max_bytes, now)
+                 max_bytes: int, now: datetime, pseudonymize_authors: bool = False) -> BatchReport:
+    return parallel.run(run_batch, raw, curated, run_id, batch_no, items, max_bytes, now,
+                        pseudonymize_authors)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=2)
@@ -102,6 +103,7 @@ def curate(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lock_wait_seconds: float = 0.0,
+    pseudonymize_authors: bool = False,
 ) -> RunSummary:
     """Curate every new raw page under ``raw`` into the Parquet datasets under ``curated``."""
     logger = get_run_logger()
@@ -122,7 +124,7 @@ def curate(
         _progress("pages", 0, total_pages)
         progress = create_progress_artifact(0.0, description="pages curated, percent")
         futures = [
-            curate_batch.submit(raw, curated, run_id, n, items, max_bytes, now)
+            curate_batch.submit(raw, curated, run_id, n, items, max_bytes, now, pseudonymize_authors)
             for n, items in enumerate(work.batches)
         ]
         for future in as_completed(futures):

@@ -82,3 +82,13 @@ def test_serve_help_and_compact_help(capsys):
             main([command, "--help"])
     out = capsys.readouterr().out
     assert "--cron" in out and "same answer" in out
+
+
+def test_pseudonymize_without_key_is_refused(tmp_path, monkeypatch, capsys):
+    """--pseudonymize-authors with no key in the environment stops before reading anything."""
+    monkeypatch.delenv("PAGECLEAN_AUTHOR_KEY", raising=False)
+    (tmp_path / "raw").mkdir()
+    code = main(["run", "--raw", str(tmp_path / "raw"), "--curated", str(tmp_path / "c"), "--pseudonymize-authors"])
+    assert code == 1
+    assert "PAGECLEAN_AUTHOR_KEY" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

@@ -153,3 +153,15 @@ def test_dask_cluster_gives_the_same_rows(prefect_harness, raw, tmp_path):
         summary = run_curate(dask_address=cluster.scheduler_address, raw=str(raw), curated=str(dask), batch_size=3)
     assert summary.report.pages == 7
     assert _table_digest(dask) == _table_digest(one)
+
+
+def test_pseudonymized_run_stores_no_handle(prefect_harness, raw, tmp_path, monkeypatch):
+    """With --pseudonymize-authors (key from the environment) no handle reaches the comments table."""
+    from flows.curate import run_curate
+
+    monkeypatch.setenv("PAGECLEAN_AUTHOR_KEY", "a-test-key-of-32-characters-long")
+    curated = tmp_path / "curated"
+    run_curate(workers=2, raw=str(raw), curated=str(curated), pseudonymize_authors=True)
+    comments = _read(curated, "comments")
+    assert comments["author"].str.starts_with("anon_").all()
+    assert not comments["text"].str.contains("@things_leftunsaid").any()

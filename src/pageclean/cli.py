@@ -65,6 +65,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="if another run holds --curated, wait this long for it (default: refuse)")
     _add_scale_options(run)
+    run.add_argument("--pseudonymize-authors", action="store_true",
+                     help="store keyed pseudonyms instead of author handles; the key (16+ characters) "
+                     "comes from the PAGECLEAN_AUTHOR_KEY environment variable, never the command line")
     verbosity = run.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_true",
                            help="show Prefect's INFO logs (flow and task runs)")
@@ -166,6 +169,15 @@ def _run(args: argparse.Namespace, started: float) -> int:
         err.print(f"[red]error:[/] {problem}")
         return 1
     curated = args.curated
+    if args.pseudonymize_authors:
+        from pageclean.errors import ConfigError
+        from pageclean.runner import author_pseudonymizer
+
+        try:
+            author_pseudonymizer()
+        except ConfigError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            return 1
     _quiet_prefect(args.verbose)
 
     import flows.curate as flow_module
@@ -180,6 +192,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
                 workers=args.workers, dask_address=args.dask_address,
                 raw=args.raw, curated=args.curated, batch_size=args.batch_size,
                 max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+                pseudonymize_authors=args.pseudonymize_authors,
             )
     except CuratedLockedError as exc:
         err.print(f"[red]error:[/] {exc}")

@@ -11,6 +11,7 @@ workers import the parsers and load the locale catalogs once (forkserver preload
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -20,6 +21,8 @@ T = TypeVar("T")
 # Imported once in the fork server, so each worker starts with the parsers and catalogs loaded.
 PRELOAD = ["pageclean.runner", "pageclean.formats.textdump", "pageclean.formats.html",
            "pageclean.formats.innertube", "pageclean.localize"]
+
+FORWARDED_ENV_PREFIX = "PAGECLEAN_"
 
 _pool: Executor | None = None
 
@@ -31,7 +34,10 @@ def start(workers: int) -> None:
         return
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
-    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
+    # Workers fork from a long-lived fork server whose environment is from when it started;
+    # pass on what a run reads from the environment now (the pseudonym key), locally only.
+    env = {k: v for k, v in os.environ.items() if k.startswith(FORWARDED_ENV_PREFIX)}
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm, initargs=(env,))
 
 
 def stop() -> None:
@@ -48,7 +54,8 @@ def run(fn: Callable[..., T], *args: Any) -> T:
     return _pool.submit(fn, *args).result()
 
 
-def _warm() -> None:
+def _warm(env: dict[str, str]) -> None:
     from pageclean import localize
 
+    os.environ.update(env)
     localize.detect(["warm-up"])  # builds the all-language index once per worker

@@ -6,11 +6,14 @@ a batch without Prefect.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pageclean.errors import ConfigError
+from pageclean.identity import KEY_ENV, Pseudonymizer
 from pageclean.io import curated as store
 from pageclean.io.fs import open_root
 from pageclean.io.rawstore import RawFile, discover, page_meta, read_page
@@ -20,6 +23,15 @@ from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, s
 # 100+ ms) is noise, small enough that progress moves and a crash loses little.
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # a real watch page is 0.5-2 MB; 32 MB is a broken file
+
+def author_pseudonymizer() -> Pseudonymizer:
+    """The keyed pseudonymizer from ``PAGECLEAN_AUTHOR_KEY``; a ConfigError when it is missing."""
+    key = os.environ.get(KEY_ENV, "")
+    if len(key.encode()) < 16:
+        raise ConfigError(f"--pseudonymize-authors needs a secret of 16+ characters in {KEY_ENV} "
+                          "(the same key gives the same pseudonyms across runs).")
+    return Pseudonymizer(key.encode())
+
 
 TABLE_NAMES = ("videos", "chapters", "links", "comments", "related_videos", "rejects")
 
@@ -60,12 +72,17 @@ def run_batch(
     items: list[WorkItem],
     max_bytes: int,
     now: datetime,
+    pseudonymize_authors: bool = False,
 ) -> BatchReport:
     """Process ``items`` and stage their rows under the run; returns counts only (small to ship).
+
+    With ``pseudonymize_authors`` the key is read here, in the worker, from the environment
+    (``PAGECLEAN_AUTHOR_KEY``), so it never travels as a task parameter into Prefect's database.
 
     ``raw_root`` and ``curated_root`` are plain paths or fsspec URLs (``s3://...``).
     """
     raw, curated = open_root(raw_root), open_root(curated_root)
+    pseudonym = author_pseudonymizer() if pseudonymize_authors else None
     report = BatchReport()
     tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_NAMES}
     partitions: dict[str, list[str]] = {t: [] for t in TABLE_NAMES}
@@ -105,7 +122,7 @@ def run_batch(
                     result_rows = {"rejects": [reject_row(meta, page_id, "too_large", detail,
                                                           source_format(f.rel), now)]}
                 else:
-                    result_rows = process_page(data, meta, now).rows
+                    result_rows = process_page(data, meta, now, pseudonym).rows
 
         date = meta.scraped_at.date().isoformat()
         for table, rows in result_rows.items():
