@@ -79,6 +79,9 @@ class _Labels:
             self._cache[key] = localize.match_label(text, self.language, kinds or None)
         return self._cache[key]
 
+    def chrome(self, text: str) -> bool:
+        return len(text) <= MAX_LABEL_LINE and localize.is_ui_chrome(text, self.language)
+
     def match_parts(self, text: str, *kinds: str) -> list[Label] | None:
         """All parts of a line that holds several labels; None unless every part is one."""
         one = self.match(text, *kinds)
@@ -122,6 +125,12 @@ def parse_textdump(text: str) -> ParsedPage:
     description_end = comments_at if comments_at is not None else (
         threads[0] if threads else (related_at if related_at is not None else len(body))
     )
+    # Buttons and toggles around the description ("Subscribe", "...more", "Show transcript") are
+    # UI chrome; only at its edges, since a line like "Thanks" inside it is content.
+    while pos < description_end and labels.chrome(body[pos].text):
+        pos += 1
+    while description_end > pos and labels.chrome(body[description_end - 1].text):
+        description_end -= 1
     description = None
     # Keep the description's own blank lines: slice the raw text between its first and last line.
     if description_end > pos:
@@ -254,6 +263,17 @@ def _parse_comments(
         label = labels.match(age_text, "age")
         stop = starts[n + 1] if n + 1 < len(starts) else end
         text_lines = [ln.text for ln in body[pos + 2 : stop]]
+        reply_count = None
+        # After the text come the like counter and buttons ("Reply", "12 replies", "Pinned by"):
+        # peel them off the end; the count of replies is kept.
+        while len(text_lines) > 1:
+            last = text_lines[-1]
+            replies = labels.match(last, "replies")
+            if replies is not None:
+                reply_count = int(replies.value)  # type: ignore[arg-type]
+            elif not labels.chrome(last):
+                break
+            text_lines.pop()
         like_count = None
         if len(text_lines) >= 2:
             # A lone count after the text is the like counter (newer dumps show it).
@@ -277,6 +297,7 @@ def _parse_comments(
                 published_text=age_text or None,
                 published_age_seconds=_seconds(label.value) if label else None,
                 like_count=like_count,
+                reply_count=reply_count,
                 reply_to=reply_to,
                 edited=bool(label and label.status == "edited"),
             )

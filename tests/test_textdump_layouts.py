@@ -1,0 +1,58 @@
+"""Text dumps in other UI languages and page generations: chrome stripped, counts and replies kept."""
+
+from __future__ import annotations
+
+from pageclean.formats.textdump import parse_textdump
+
+# An English-UI dump of the newer layout: buttons in the header, a "...more" toggle, like counts
+# and reply buttons under comments (strings as YouTube's English UI prints them).
+EN_DUMP = "\n".join([
+    "Episode 12: Formal reasoning",
+    "Some Podcast",
+    "Some Podcast",
+    "106K subscribers",
+    "Subscribe",
+    "10,936 views",
+    "3 years ago",
+    "Guest interview about theorem provers.",
+    "00:00 Intro",
+    "04:10 Provers",
+    "Show transcript",
+    "...more",
+    "37 Comments",
+    "Sort by",
+    "@alice",
+    "@alice 2 years ago (edited)",
+    "Great talk!",
+    "Second line of the comment.",
+    "1.2K",
+    "Reply",
+    "3 replies",
+    "@bob",
+    "@bob 1 day ago",
+    "Thanks",
+    "Reply",
+    "Next episode",
+    "1:02:03",
+    "Some Podcast",
+    "22K views",
+])
+
+
+def test_english_layout_with_chrome():
+    """Header buttons, description toggles, like counters and reply buttons never reach content."""
+    page = parse_textdump(EN_DUMP)
+    assert page.ui_language == "en"
+    assert page.channel == "Some Podcast"
+    assert page.view_count == 10936
+    assert page.published_age_seconds == 3 * 365 * 86400
+    assert page.description == "Guest interview about theorem provers.\n00:00 Intro\n04:10 Provers"
+    assert [c.start_seconds for c in page.chapters] == [0, 250]
+    assert page.comment_count == 37
+    alice, bob = page.comments
+    assert alice.text == "Great talk!\nSecond line of the comment."
+    assert (alice.like_count, alice.reply_count, alice.edited) == (1200, 3, True)
+    assert bob.text == "Thanks"  # a one-line comment that reads like a button is still the comment
+    assert [(r.title, r.duration_seconds, r.channel, r.view_count) for r in page.related] == [
+        ("Next episode", 3723, "Some Podcast", 22000)]
+    assert "10,936 views" in page.page_text_en and "37 Comments" in page.page_text_en
