@@ -163,3 +163,15 @@ def test_sidecar_parsing():
         parse_sidecar(b"[1, 2]")
     with pytest.raises(ValueError):
         parse_sidecar(b'{"scraped_at": "yesterday"}')
+
+
+def test_html_page_text_en_renders_german_labels_in_english():
+    """A German 2017 page's page_text_en says '5,019 views', not '5.019 Aufrufe'; content is kept."""
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "html" / "de-legacy-2017.html").read_bytes()
+    video = _run("de-legacy-2017.html", data).rows["videos"][0]
+    assert video["ui_language"] == "de" and video["view_count"] == 5019
+    text = video["page_text_en"]
+    assert "5,019 views" in text and "Aufrufe" not in text
+    assert video["title"] in text

@@ -18,6 +18,7 @@ from pageclean import __version__
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
 from pageclean.extract.links import youtube_target
+from pageclean.extract.text_en import render_page_text_en
 from pageclean.identity import Pseudonymizer, normalize_identifier
 from pageclean.model import ParsedPage
 
@@ -197,6 +198,8 @@ def process_page(
             )
         repairs: list[str] = []
         page, encoding = _parser_for(fmt)(data, repairs)
+        if page.page_text_en is None:
+            page.page_text_en = render_page_text_en(page)
         return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize))
     except RejectError as exc:
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, exc.detail, fmt, now)]})
