@@ -92,3 +92,23 @@ def test_pseudonymize_without_key_is_refused(tmp_path, monkeypatch, capsys):
     assert code == 1
     assert "PAGECLEAN_AUTHOR_KEY" in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+
+
+def test_compact_command(tmp_path, capsys):
+    """`pageclean compact` on a curated folder prints files before and after; a missing folder is an error."""
+    from datetime import UTC, datetime
+
+    from pageclean.io import curated as store
+
+    curated = tmp_path / "cur"
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    for run in ("r1", "r2"):
+        row = {"source_path": f"{run}.txt", "page_id": None, "reason": "empty", "detail": "Empty file.",
+               "source_format": "textdump", "size_bytes": 0, "rejected_at": now, "pipeline_version": "t"}
+        store.write_batch(curated, run, 0, {"rejects": [row]}, {"rejects": ["2024-01-01"]}, [])
+        store.publish(curated, run)
+    assert main(["compact", "--curated", str(curated)]) == 0
+    out = capsys.readouterr().out
+    assert "rejects: 2 files -> 1" in out
+    assert store.count_rows(curated)["rejects"] == 2
+    assert main(["compact", "--curated", str(tmp_path / "nope")]) == 1

@@ -277,7 +277,7 @@ def _compact(args: argparse.Namespace) -> int:
     except CuratedLockedError as exc:
         err.print(f"[red]error:[/] {exc}")
         return 1
-    Console().print(report)
+    Console().print(str(report), highlight=False)
     return 0
 
 
