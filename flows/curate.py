@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -83,7 +82,7 @@ def curate_batch(raw: str, curated: str, run_id: str, batch_no: int, items: list
 
 @task(name="publish", retries=2, retry_delay_seconds=2)
 def publish(curated: str, run_id: str) -> int:
-    return store.publish(Path(curated), run_id)
+    return store.publish(curated, run_id)
 
 
 @task(name="artifacts")
@@ -111,8 +110,8 @@ def curate(
     now = datetime.now(UTC)
     run_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
     summary = RunSummary(run_id, raw, curated)
-    with store.locked(Path(curated), lock_wait_seconds):
-        summary.recovered_files = store.recover(Path(curated))
+    with store.locked(curated, lock_wait_seconds):
+        summary.recovered_files = store.recover(curated)
         if summary.recovered_files:
             logger.info("finished publishing %d files a killed run left", summary.recovered_files)
         work = plan(raw, curated, batch_size)
