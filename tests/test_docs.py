@@ -32,3 +32,17 @@ def test_readme_shows_the_two_setup_commands():
     assert "pageclean run" in text
     test_cmd = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
     assert test_cmd in text and test_cmd in ci
+
+
+def test_readme_examples_run():
+    """The README's `>>>` examples give what the README says."""
+    import doctest
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(>>>.*?)```", text, re.S)
+    assert blocks
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for n, block in enumerate(blocks):
+        runner.run(parser.get_doctest(block, {}, f"README[{n}]", "README.md", 0))
+    assert runner.failures == 0
