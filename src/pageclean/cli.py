@@ -36,7 +36,6 @@ RUN_EPILOG = textwrap.dedent(
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from pageclean.runner import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
 
     parser = argparse.ArgumentParser(
         prog="pageclean",
@@ -54,14 +53,7 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog=RUN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("--raw", default="raw", metavar="DIR",
-                     help="folder of raw pages, read recursively (default: %(default)s)")
-    run.add_argument("--curated", default="curated", metavar="DIR",
-                     help="folder of the Parquet datasets, created if missing (default: %(default)s)")
-    run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                     help="pages per Prefect task (default: %(default)s)")
-    run.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
-                     help="larger files are rejected as too_large, unread (default: %(default)s)")
+    _add_location_options(run)
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="if another run holds --curated, wait this long for it (default: refuse)")
     _add_scale_options(run)
@@ -86,13 +78,7 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", required=True, metavar='"0 * * * *"',
                        help="when to run, as a cron expression (UTC)")
     serve.add_argument("--name", default="pageclean-scheduled", help="deployment name (default: %(default)s)")
-    serve.add_argument("--raw", default="raw", metavar="DIR", help="raw folder or URL (default: %(default)s)")
-    serve.add_argument("--curated", default="curated", metavar="DIR",
-                       help="curated folder or URL (default: %(default)s)")
-    serve.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                       help="pages per Prefect task (default: %(default)s)")
-    serve.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
-                       help="larger files are rejected as too_large (default: %(default)s)")
+    _add_location_options(serve)
     serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's INFO logs")
 
     compact = sub.add_parser(
@@ -106,6 +92,19 @@ def _build_parser() -> argparse.ArgumentParser:
     compact.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                          help="if a run holds --curated, wait this long for it (default: refuse)")
     return parser
+
+
+def _add_location_options(p: argparse.ArgumentParser) -> None:
+    from pageclean.runner import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
+
+    p.add_argument("--raw", default="raw", metavar="DIR",
+                   help="folder (or fsspec URL) of raw pages, read recursively (default: %(default)s)")
+    p.add_argument("--curated", default="curated", metavar="DIR",
+                   help="folder (or fsspec URL) of the Parquet datasets, created if missing (default: %(default)s)")
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                   help="pages per Prefect task (default: %(default)s)")
+    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help="larger files are rejected as too_large, unread (default: %(default)s)")
 
 
 def _add_scale_options(p: argparse.ArgumentParser) -> None:

@@ -839,22 +839,26 @@ def build_page(
     return page
 
 
+def _checked_count(what: str, texts: list[str], machine: int | None, source: str,
+                   language: str | None, warnings: list[str]) -> int | None:
+    """The machine-readable count, else the first display string's; each display string is
+    cross-checked against the machine-readable one and a disagreement becomes a warning."""
+    value = machine
+    for text in texts:
+        shown = count(text, language)
+        if value is None:
+            value = shown
+        elif note := cross_check(what, text, shown, machine, source):
+            warnings.append(note)
+    return value
+
+
 def _fill_counts(page: ParsedPage, raw: RawVideo, language: str | None) -> None:
     page.views_text = raw.views_texts[0] if raw.views_texts else None
-    page.view_count = raw.view_count
-    for text in raw.views_texts:
-        shown = count(text, language)
-        if page.view_count is None:
-            page.view_count = shown
-        elif note := cross_check("views", text, shown, raw.view_count, "videoDetails.viewCount"):
-            page.warnings.append(note)
-    page.like_count = raw.like_count
-    for text in raw.like_texts:
-        shown = count(text, language)
-        if page.like_count is None:
-            page.like_count = shown
-        elif note := cross_check("likes", text, shown, raw.like_count, "microformat likeCount"):
-            page.warnings.append(note)
+    page.view_count = _checked_count("views", raw.views_texts, raw.view_count, "videoDetails.viewCount",
+                                     language, page.warnings)
+    page.like_count = _checked_count("likes", raw.like_texts, raw.like_count, "microformat likeCount",
+                                     language, page.warnings)
     page.published_text = raw.relative_date or raw.date_text
     page.published_age_seconds = age_seconds(raw.relative_date, language)
     page.comments_text = raw.comments_text
