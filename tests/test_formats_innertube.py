@@ -218,11 +218,6 @@ def test_description_chapters_are_the_fallback():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="localized absolute dates ('3 мар. 2021 г.') are not parsed into published_date; "
-    "only the player's microformat gives it",
-)
 def test_localized_date_text_gives_published_date():
     """A next response alone gives the absolute date from its localized dateText."""
     page = parse_innertube(load("next-ru-lockup.json"))

@@ -861,6 +861,14 @@ def _fill_counts(page: ParsedPage, raw: RawVideo, language: str | None) -> None:
                                      language, page.warnings)
     page.published_text = raw.relative_date or raw.date_text
     page.published_age_seconds = age_seconds(raw.relative_date, language)
+    if page.published_date is None and raw.date_text:
+        # Only the localized dateText ("3 мар. 2021 г.") when the player's microformat is absent.
+        try:
+            shown = localize.parse_date(raw.date_text, language)
+        except ValueError:  # a language the catalogs do not know
+            shown = None
+        if shown is not None:
+            page.published_date = datetime(shown.year, shown.month, shown.day, tzinfo=UTC)
     page.comments_text = raw.comments_text
     page.comment_count = count(raw.comments_text, language)
 
