@@ -94,22 +94,18 @@ def run_batch(
         report.pages += 1
         page_id: str | None = None
         if f.problem:
-            meta = PageMeta(f.rel, f.size, now, "mtime")
-            result_rows = {"rejects": [reject_row(meta, None, f.problem, f.problem_detail or "",
-                                                  source_format(f.rel), now)]}
+            meta, result_rows = _unread_reject(f, f.problem, f.problem_detail or "", now)
         elif f.size > max_bytes:
-            meta = PageMeta(f.rel, f.size, now, "mtime")
             detail = (f"The file is {f.size:,} bytes, over the --max-bytes limit of {max_bytes:,}; "
                       "raise the limit to parse it.")
-            result_rows = {"rejects": [reject_row(meta, None, "too_large", detail, source_format(f.rel), now)]}
+            meta, result_rows = _unread_reject(f, "too_large", detail, now)
         else:
             try:
                 data = read_page(raw, f, max_bytes)
                 meta = page_meta(raw, f)
             except OSError as exc:
-                meta = PageMeta(f.rel, f.size, now, "mtime")
                 detail = f"The file could not be read: {exc.strerror or exc}."
-                result_rows = {"rejects": [reject_row(meta, None, "unreadable", detail, source_format(f.rel), now)]}
+                meta, result_rows = _unread_reject(f, "unreadable", detail, now)
             else:
                 report.bytes_read += len(data)
                 page_id = page_id_of(data)
@@ -142,6 +138,12 @@ def run_batch(
 
     store.write_batch(curated, run_id, batch_no, tables, partitions, state)
     return report
+
+
+def _unread_reject(f: RawFile, reason: str, detail: str, now: datetime) -> tuple[PageMeta, dict[str, list]]:
+    """A reject decided without the file's bytes (no page_id, no sidecar)."""
+    meta = PageMeta(f.rel, f.size, now, "mtime")
+    return meta, {"rejects": [reject_row(meta, None, reason, detail, source_format(f.rel), now)]}
 
 
 def _state_row(f: RawFile, page_id: str | None, outcome: str) -> dict[str, Any]:
