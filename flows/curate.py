@@ -69,8 +69,8 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 @task(name="plan", retries=2, retry_delay_seconds=2)  # I/O: a network filesystem can blip
-def plan(raw: str, curated: str, batch_size: int) -> Plan:
-    return plan_run(raw, curated, batch_size)
+def plan(raw: str, curated: str, batch_size: int, max_bytes: int) -> Plan:
+    return plan_run(raw, curated, batch_size, max_bytes)
 
 
 @task(name="curate-batch")
@@ -114,7 +114,7 @@ def curate(
         summary.recovered_files = store.recover(curated)
         if summary.recovered_files:
             logger.info("finished publishing %d files a killed run left", summary.recovered_files)
-        work = plan(raw, curated, batch_size)
+        work = plan(raw, curated, batch_size, max_bytes)
         summary.files, summary.skipped_by_stat = work.files, work.skipped_by_stat
         summary.batches = len(work.batches)
         total_pages = sum(len(b) for b in work.batches)

@@ -165,3 +165,17 @@ def test_pseudonymized_run_stores_no_handle(prefect_harness, raw, tmp_path, monk
     comments = _read(curated, "comments")
     assert comments["author"].str.starts_with("anon_").all()
     assert not comments["text"].str.contains("@things_leftunsaid").any()
+
+
+def test_too_large_file_is_read_once_the_limit_is_raised(prefect_harness, raw, tmp_path):
+    """A too_large reject is not retried at the same limit, and is parsed once --max-bytes allows it."""
+    curated = tmp_path / "curated"
+    size = (raw / "page.txt").stat().st_size
+    first = curate(raw=str(raw), curated=str(curated), max_bytes=size - 1)
+    assert first.report.rejected["too_large"] == 2  # page.txt and its copy
+    same = curate(raw=str(raw), curated=str(curated), max_bytes=size - 1)
+    assert same.report.pages == 0
+    raised = curate(raw=str(raw), curated=str(curated), max_bytes=size)
+    assert raised.report.accepted == 2 and raised.report.pages == 2
+    again = curate(raw=str(raw), curated=str(curated), max_bytes=size)
+    assert again.report.pages == 0

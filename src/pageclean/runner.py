@@ -158,7 +158,12 @@ class Plan:
     files: int
 
 
-def plan_run(raw_root: str, curated_root: str, batch_size: int) -> Plan:
+def _limit_raised(earlier: store.SeenFile, f: RawFile, max_bytes: int | None) -> bool:
+    """A file rejected as too_large that fits the --max-bytes of this run is read again."""
+    return earlier.outcome == "reject:too_large" and max_bytes is not None and f.size <= max_bytes
+
+
+def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int | None = None) -> Plan:
     """List the raw folder and keep what earlier runs have not curated (stat first, hash later).
 
     A file whose store reports no modification time (mtime 0) is never skipped by stat: it is read
@@ -172,7 +177,8 @@ def plan_run(raw_root: str, curated_root: str, batch_size: int) -> Plan:
         files += 1
         earlier = seen.get(f.rel, [])
         trust_stat = bool(f.problem or f.mtime_ns)  # a reject decided before reading has nothing to hash
-        if trust_stat and any(e.size_bytes == f.size and e.mtime_ns == f.mtime_ns for e in earlier):
+        if trust_stat and any(e.size_bytes == f.size and e.mtime_ns == f.mtime_ns
+                              and not _limit_raised(e, f, max_bytes) for e in earlier):
             skipped += 1
             continue
         current.append(WorkItem(f, tuple(e.page_id for e in earlier if e.page_id)))

@@ -81,6 +81,7 @@ class SeenFile:
     size_bytes: int | None
     mtime_ns: int | None
     page_id: str | None
+    outcome: str | None = None  # "video" | "unchanged" | "reject:<reason>"
 
 
 def write_batch(
@@ -151,11 +152,12 @@ def load_seen(curated: Location) -> dict[str, list[SeenFile]]:
     """source_path -> what earlier runs read there (one entry per distinct content)."""
     root = open_root(curated)
     seen: dict[str, list[SeenFile]] = defaultdict(list)
-    columns = ["source_path", "size_bytes", "mtime_ns", "page_id"]
+    columns = ["source_path", "size_bytes", "mtime_ns", "page_id", "outcome"]
     for rel in root.glob(f"{STATE_DIR}/*.parquet"):
         table = _read_parquet(root, rel, columns)
-        for path, size, mtime, page_id in zip(*(table.column(c).to_pylist() for c in columns), strict=True):
-            seen[path].append(SeenFile(size, mtime, page_id))
+        for path, size, mtime, page_id, outcome in zip(*(table.column(c).to_pylist() for c in columns),
+                                                       strict=True):
+            seen[path].append(SeenFile(size, mtime, page_id, outcome))
     return seen
 
 
