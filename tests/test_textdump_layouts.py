@@ -56,3 +56,32 @@ def test_english_layout_with_chrome():
     assert [(r.title, r.duration_seconds, r.channel, r.view_count) for r in page.related] == [
         ("Next episode", 3723, "Some Podcast", 22000)]
     assert "10,936 views" in page.page_text_en and "37 Comments" in page.page_text_en
+
+
+# The 2023+ desktop layout: buttons between channel and the description box, whose first line
+# holds views, age and hashtags together.
+EN_2023 = "\n".join([
+    "Episode 12: Formal reasoning",
+    "Some Podcast",
+    "106K subscribers",
+    "Subscribe",
+    "1.2K",
+    "Share",
+    "Download",
+    "Clip",
+    "Save",
+    "10,936 views  3 years ago  #podcast #ai",
+    "Guest interview about theorem provers.",
+    "...more",
+    "37 Comments",
+])
+
+
+def test_views_line_with_hashtags_after_buttons():
+    """Views and age are read from the description box's first line, past the buttons and hashtags."""
+    page = parse_textdump(EN_2023)
+    assert page.channel == "Some Podcast"
+    assert page.view_count == 10936
+    assert page.published_age_seconds == 3 * 365 * 86400
+    assert page.published_text == "3 years ago"
+    assert page.description == "#podcast #ai\nGuest interview about theorem provers."  # nothing lost

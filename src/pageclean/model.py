@@ -77,4 +77,5 @@ class ParsedPage:
     comments: list[Comment] = field(default_factory=list)
     related: list[RelatedVideo] = field(default_factory=list)
     page_text_en: str | None = None
+    hashtags: list[str] = field(default_factory=list)  # shown beside the views label (text dumps)
     warnings: list[str] = field(default_factory=list)

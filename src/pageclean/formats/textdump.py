@@ -36,8 +36,9 @@ from pageclean.localize import Label
 from pageclean.model import Comment, ParsedPage, RelatedVideo
 
 # The title, views, channel (twice), age and subscriber lines sit in the first few lines; the
-# description starts after the last header label found within this many non-empty lines.
-HEADER_WINDOW = 8
+# description starts after the last header label found within this many non-empty lines. Newer
+# layouts put five or six buttons (like count, Share, Download, Clip, Save) before the views line.
+HEADER_WINDOW = 12
 # Lines longer than this are content (a sentence), never a UI label; skipping them keeps the
 # label matcher off the description and comment bodies.
 MAX_LABEL_LINE = 80
@@ -87,9 +88,11 @@ class _Labels:
         one = self.match(text, *kinds)
         if one is not None:
             return [one]
-        parts = [p for p in _LABEL_SPLIT.split(text) if p]
-        if len(parts) < 2:
+        parts = [p for p in _LABEL_SPLIT.split(text) if p and not p.startswith("#")]
+        if not parts or (len(parts) == 1 and parts[0] == text):
             return None
+        # Hashtags share the views line in newer layouts ("10,936 views  3 years ago  #podcast");
+        # they are links, not labels, and do not stop the rest of the line from being read.
         labels = [self.match(p, *kinds) for p in parts]
         return labels if all(labels) else None  # type: ignore[return-value]
 
@@ -136,6 +139,8 @@ def parse_textdump(text: str) -> ParsedPage:
     if description_end > pos:
         first, last = body[pos].index, body[description_end - 1].index
         description = "\n".join(raw_lines[first : last + 1]).strip("\n")
+    if page.hashtags:  # shown on the views line, they belong to the description: keep them there
+        description = " ".join(page.hashtags) + ("\n" + description if description else "")
     page.description = description or None
     page.chapters = chapters_from_description(page.description, None, page.warnings)
     page.links = links_from_text(page.description, "description")
@@ -174,7 +179,9 @@ def _parse_header(
 
     for offset, parts in found:
         ln = window[offset]
-        english[ln.index] = "  ".join(p.english for p in parts)
+        tags = [p for p in _LABEL_SPLIT.split(ln.text) if p.startswith("#")]
+        english[ln.index] = "  ".join([*(p.english for p in parts), *tags])
+        page.hashtags.extend(tags)
         for label in parts:
             if label.kind == "views" and page.view_count is None:
                 page.view_count = int(label.value)  # type: ignore[arg-type]
