@@ -85,3 +85,39 @@ def test_views_line_with_hashtags_after_buttons():
     assert page.published_age_seconds == 3 * 365 * 86400
     assert page.published_text == "3 years ago"
     assert page.description == "#podcast #ai\nGuest interview about theorem provers."  # nothing lost
+
+
+# A sidebar whose entries start with the thumbnail's duration, with views and age on one line.
+DURATION_FIRST = "\n".join([
+    "Talk title",
+    "10,936 views",
+    "Chan",
+    "Chan",
+    "3 years ago",
+    "A description.",
+    "2 Comments",
+    "@a",
+    "@a 1 year ago",
+    "first",
+    "@b",
+    "@b 2 days ago",
+    "second",
+    "1:36:22",
+    "Next talk",
+    "Chan",
+    "22K views • 3 years ago",
+    "0:36",
+    "Short clip",
+    "Other Chan",
+    "25M views • 1 month ago",
+])
+
+
+def test_related_with_duration_first():
+    """Duration-first sidebar entries keep titles, channels, views and ages; comments end before them."""
+    page = parse_textdump(DURATION_FIRST)
+    assert [c.text for c in page.comments] == ["first", "second"]
+    assert [(r.title, r.duration_seconds, r.channel, r.view_count, r.published_text) for r in page.related] == [
+        ("Next talk", 5782, "Chan", 22_000, "3 years ago"),
+        ("Short clip", 36, "Other Chan", 25_000_000, "1 month ago"),
+    ]

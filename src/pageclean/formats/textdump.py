@@ -123,7 +123,8 @@ def parse_textdump(text: str) -> ParsedPage:
     comments_at = _find_comments_header(body, pos, labels, page, english)
     threads = _comment_starts(body, comments_at if comments_at is not None else pos, labels)
     after_comments = threads[-1] + 2 if threads else (comments_at + 1 if comments_at is not None else pos)
-    related_at = _find_related(body, after_comments)
+    related = _find_related(body, after_comments, labels)
+    related_at = related[0] if related else None
 
     description_end = comments_at if comments_at is not None else (
         threads[0] if threads else (related_at if related_at is not None else len(body))
@@ -152,7 +153,7 @@ def parse_textdump(text: str) -> ParsedPage:
             link.comment_position = position
             page.links.append(link)
     if related_at is not None:
-        page.related = _parse_related(body, related_at, labels, english)
+        page.related = _parse_related(body, related_at, related[1], labels, english)
 
     if page.comment_count is not None and page.comments and len(page.comments) > page.comment_count:
         page.warnings.append(
@@ -312,36 +313,55 @@ def _parse_comments(
     return comments
 
 
-def _find_related(body: list[_Line], start: int) -> int | None:
-    """Where the sidebar starts: the first title + duration from which every entry is well formed."""
+def _find_related(body: list[_Line], start: int, labels: _Labels) -> tuple[int, bool] | None:
+    """Where the sidebar starts, and whether each entry's title comes before its duration.
+
+    The founding example shows title, duration, channel, views; other dumps put the thumbnail's
+    duration first (duration, title, channel, views). The first duration from which every entry is
+    well formed decides; a title is never a label, which tells the two orders apart.
+    """
     durations = [p for p in range(max(start + 1, 1), len(body)) if _DURATION.match(body[p].text)]
+
+    def is_title(pos: int) -> bool:
+        return 0 <= pos < len(body) and labels.match_parts(body[pos].text, "views", "age") is None \
+            and not _DURATION.match(body[pos].text)
+
     for k, first in enumerate(durations):
         rest = durations[k:]
-        ok = all(
-            nxt - cur - 2 <= MAX_RELATED_EXTRA_LINES for cur, nxt in itertools.pairwise(rest)
-        )
-        if ok and len(body) - rest[-1] - 1 <= MAX_RELATED_EXTRA_LINES:
-            return first - 1
+        ok = all(nxt - cur - 2 <= MAX_RELATED_EXTRA_LINES for cur, nxt in itertools.pairwise(rest))
+        if not ok or len(body) - rest[-1] - 1 > MAX_RELATED_EXTRA_LINES + 1:
+            continue
+        if all(is_title(d - 1) for d in rest) and len(body) - rest[-1] - 1 <= MAX_RELATED_EXTRA_LINES:
+            return first - 1, True
+        if all(is_title(d + 1) for d in rest):
+            return first, False
     return None
 
 
 def _parse_related(
-    body: list[_Line], start: int, labels: _Labels, english: dict[int, str]
+    body: list[_Line], start: int, title_first: bool, labels: _Labels, english: dict[int, str]
 ) -> list[RelatedVideo]:
-    durations = [p for p in range(start + 1, len(body)) if _DURATION.match(body[p].text)]
+    durations = [p for p in range(start, len(body)) if _DURATION.match(body[p].text)]
     items = []
     for k, dur in enumerate(durations):
-        stop = durations[k + 1] - 1 if k + 1 < len(durations) else len(body)
-        video = RelatedVideo(title=body[dur - 1].text, duration_seconds=parse_timestamp(body[dur].text))
-        for ln in body[dur + 1 : stop]:
-            label = labels.match(ln.text, "views", "age")
-            if label is not None and label.kind == "views" and video.view_count is None:
-                video.view_count = int(label.value)  # type: ignore[arg-type]
-                english[ln.index] = label.english
-            elif label is not None and label.kind == "age":
-                video.published_text = ln.text
-                english[ln.index] = label.english
-            elif label is None and video.channel is None:
-                video.channel = ln.text
+        if title_first:
+            title_at, extras_from = dur - 1, dur + 1
+            stop = durations[k + 1] - 1 if k + 1 < len(durations) else len(body)
+        else:
+            title_at, extras_from = dur + 1, dur + 2
+            stop = durations[k + 1] if k + 1 < len(durations) else len(body)
+        video = RelatedVideo(title=body[title_at].text, duration_seconds=parse_timestamp(body[dur].text))
+        for ln in body[extras_from:stop]:
+            parts = labels.match_parts(ln.text, "views", "age")
+            if parts is None:
+                if video.channel is None:
+                    video.channel = ln.text
+                continue
+            english[ln.index] = "  ".join(p.english for p in parts)
+            for label in parts:
+                if label.kind == "views" and video.view_count is None:
+                    video.view_count = int(label.value)  # type: ignore[arg-type]
+                elif label.kind == "age" and video.published_text is None:
+                    video.published_text = ln.text if len(parts) == 1 else _part_text(ln.text, label)
         items.append(video)
     return items
