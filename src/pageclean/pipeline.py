@@ -124,9 +124,7 @@ def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     text = decoded.text
     lost: str | None = None
     try:
-        obj = json.loads(text)
-    except RecursionError:
-        raise RejectError("too_deep", "The JSON nests deeper than the parser's recursion limit.") from None
+        obj = json.loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
     except json.JSONDecodeError as exc:
         start = len(text) - len(text.lstrip())
         closed = close_truncated(text, start, len(text))  # None unless the text ends mid-object
@@ -134,7 +132,7 @@ def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         try:
             obj = json.loads(closed[0])
-        except (json.JSONDecodeError, RecursionError):
+        except json.JSONDecodeError:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         lost = (f"the file ends inside the JSON object; everything after character {closed[1]:,} "
                 f"of {len(text):,} is lost")

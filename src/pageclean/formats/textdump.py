@@ -83,18 +83,19 @@ class _Labels:
     def chrome(self, text: str) -> bool:
         return len(text) <= MAX_LABEL_LINE and localize.is_ui_chrome(text, self.language)
 
-    def match_parts(self, text: str, *kinds: str) -> list[Label] | None:
-        """All parts of a line that holds several labels; None unless every part is one."""
+    def match_parts(self, text: str, *kinds: str) -> list[tuple[str, Label]] | None:
+        """(part text, label) for each part of a line that holds several labels; None unless every
+        part is one."""
         one = self.match(text, *kinds)
         if one is not None:
-            return [one]
+            return [(text, one)]
         parts = [p for p in _LABEL_SPLIT.split(text) if p and not p.startswith("#")]
         if not parts or (len(parts) == 1 and parts[0] == text):
             return None
         # Hashtags share the views line in newer layouts ("10,936 views  3 years ago  #podcast");
         # they are links, not labels, and do not stop the rest of the line from being read.
-        labels = [self.match(p, *kinds) for p in parts]
-        return labels if all(labels) else None  # type: ignore[return-value]
+        found = [(p, self.match(p, *kinds)) for p in parts]
+        return found if all(label for _, label in found) else None  # type: ignore[return-value]
 
 
 def _seconds(value: int | timedelta) -> int | None:
@@ -169,7 +170,7 @@ def _parse_header(
     """Views, channel, age (and subscribers/likes) after the title; returns where the description starts."""
     window = body[start : start + HEADER_WINDOW]
     last_label = -1
-    found: list[tuple[int, list[Label]]] = []
+    found: list[tuple[int, list[tuple[str, Label]]]] = []
     for offset, ln in enumerate(window):
         parts = labels.match_parts(ln.text, "views", "age", "subscribers", "likes")
         if parts:
@@ -181,14 +182,14 @@ def _parse_header(
     for offset, parts in found:
         ln = window[offset]
         tags = [p for p in _LABEL_SPLIT.split(ln.text) if p.startswith("#")]
-        english[ln.index] = "  ".join([*(p.english for p in parts), *tags])
+        english[ln.index] = "  ".join([*(label.english for _, label in parts), *tags])
         page.hashtags.extend(tags)
-        for label in parts:
+        for part, label in parts:
             if label.kind == "views" and page.view_count is None:
                 page.view_count = int(label.value)  # type: ignore[arg-type]
                 page.views_text = ln.text
             elif label.kind == "age" and page.published_text is None:
-                page.published_text = ln.text if len(parts) == 1 else _part_text(ln.text, label)
+                page.published_text = part
                 page.published_age_seconds = _seconds(label.value)
             elif label.kind == "likes" and page.like_count is None:
                 page.like_count = int(label.value)  # type: ignore[arg-type]
@@ -198,13 +199,6 @@ def _parse_header(
             page.channel = ln.raw  # the channel name; shown twice (avatar, name)
             break
     return start + last_label + 1
-
-
-def _part_text(line: str, label: Label) -> str:
-    for part in _LABEL_SPLIT.split(line):
-        if part and label.english and localize.match_label(part, label.language, ("age",)):
-            return part
-    return line
 
 
 def _parse_header_unlabelled(body: list[_Line], start: int, page: ParsedPage) -> int:
@@ -357,11 +351,11 @@ def _parse_related(
                 if video.channel is None:
                     video.channel = ln.text
                 continue
-            english[ln.index] = "  ".join(p.english for p in parts)
-            for label in parts:
+            english[ln.index] = "  ".join(label.english for _, label in parts)
+            for part, label in parts:
                 if label.kind == "views" and video.view_count is None:
                     video.view_count = int(label.value)  # type: ignore[arg-type]
                 elif label.kind == "age" and video.published_text is None:
-                    video.published_text = ln.text if len(parts) == 1 else _part_text(ln.text, label)
+                    video.published_text = part
         items.append(video)
     return items
