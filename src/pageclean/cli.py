@@ -210,13 +210,11 @@ def _run(args: argparse.Namespace, started: float) -> int:
     return 0
 
 
-def _is_url(location: str) -> bool:
-    return "://" in location
-
-
 def _check_locations(raw: str, curated: str) -> str | None:
     """A sentence saying what is wrong with --raw / --curated, or None."""
-    if _is_url(raw) or _is_url(curated):
+    from pageclean.io.fs import is_url
+
+    if is_url(raw) or is_url(curated):
         return None  # remote stores are checked when the flow lists them
     raw_path, curated_path = Path(raw), Path(curated)
     if not raw_path.is_dir():
@@ -266,9 +264,10 @@ def _compact(args: argparse.Namespace) -> int:
 
     from pageclean.errors import CuratedLockedError
     from pageclean.io.curated import compact
+    from pageclean.io.fs import is_url
 
     err = Console(stderr=True, soft_wrap=True)
-    if not _is_url(args.curated) and not Path(args.curated).is_dir():
+    if not is_url(args.curated) and not Path(args.curated).is_dir():
         err.print(f"[red]error:[/] the curated folder {args.curated!r} does not exist.")
         return 1
     try:

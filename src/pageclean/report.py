@@ -34,7 +34,7 @@ class ProgressBar:
         self._progress.stop()
 
 
-def render_summary(summary: RunSummary, curated: Path, wall_seconds: float | None = None) -> Group:
+def render_summary(summary: RunSummary, curated: str | Path, wall_seconds: float | None = None) -> Group:
     r = summary.report
     rejected = sum(r.rejected.values())
     rate = r.pages / summary.seconds if summary.seconds else 0.0
@@ -66,7 +66,7 @@ def render_summary(summary: RunSummary, curated: Path, wall_seconds: float | Non
     rows.add_column("table")
     rows.add_column("added", justify="right")
     rows.add_column("total", justify="right")
-    totals = count_rows(curated if "://" in str(curated) else Path(curated))
+    totals = count_rows(curated)
     for table, total in totals.items():
         rows.add_row(table, f"{r.rows.get(table, 0):,}", f"{total:,}")
     parts.append(rows)
