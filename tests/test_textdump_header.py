@@ -102,3 +102,30 @@ def test_subscribe_button_beside_the_subscriber_count_is_stripped():
     assert page.description == "Thanks for watching."
     assert page.channel == "Some Podcast"
     assert not any("description" in w for w in page.warnings)
+
+
+# Views labels seen on real pages (shared/corpus/README.md, as in test_textdump_languages.py) and
+# the same date in each language's CLDR medium form, rendered by Babel (independent of pageclean).
+REAL_VIEWS = {
+    "en": "10,936 views", "ru": "10 936 просмотров", "uk": "10 936 переглядів", "de": "10.936 Aufrufe",
+    "ja": "10,936 回視聴", "ko": "조회수 10,936회", "vi": "10.936 lượt xem", "tr": "10.936 görüntüleme",
+    "id": "10.936 x ditonton", "es": "10.936 visualizaciones", "hi": "10,936 बार देखा गया",
+}
+DATE_GAPS = {  # languages whose CLDR medium date localize.parse_date cannot read yet
+    "vi": "localize.parse_date cannot read vi '3 thg 3, 2021' (CLDR medium date: 'thg' month word)",
+    "hi": "localize.parse_date cannot read hi '3 मार्च 2021' (CLDR medium date in Devanagari)",
+}
+
+
+@pytest.mark.parametrize("code", [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=DATE_GAPS[c])) if c in DATE_GAPS else c
+    for c in REAL_VIEWS
+])
+def test_views_and_date_on_one_line_in_every_language(code):
+    """The views-and-date line is read in the page's own language, not only in English."""
+    from babel.dates import format_date
+
+    shown = format_date(datetime(2021, 3, 3), "medium", locale=code)
+    page = parse_textdump("\n".join(["Episode 12", "Some Podcast", f"{REAL_VIEWS[code]}  {shown}", *TAIL[:2]]))
+    assert (page.view_count, page.published_date) == (10936, datetime(2021, 3, 3, tzinfo=UTC))
+    assert page.description == "Guest interview about theorem provers.\n00:00 Intro"
