@@ -45,7 +45,8 @@ VIDEOS = pa.schema(
         _f("view_count", pa.int64(), "views (10936), from the label or the machine-readable count"),
         _f("views_text", pa.string(), "the views label as shown ('Рет қаралды 10,936')"),
         _f("published_text", pa.string(), "the publish label as shown ('Күн бұрын', 'vor 4 Jahren')"),
-        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age"),
+        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age; null, "
+           "with a warning, when one of its comments is certainly older than it"),
         _f("comment_count", pa.int64(), "comment count as the page declares it (37)"),
         _f("like_count", pa.int64(), "likes, when shown"),
         _f("duration_seconds", pa.int64(), "video length in seconds, when known"),
@@ -101,7 +102,8 @@ COMMENTS = pa.schema(
         _f("author_as_shown", pa.string(), "the handle exactly as shown (the pseudonym when pseudonymized)", False),
         _f("text", pa.string(), "comment text, lines kept, reply marker removed", False),
         _f("published_text", pa.string(), "the age label as shown ('3 жыл бұрын')"),
-        _f("published_at", _TS, "scraped_at minus the shown age"),
+        _f("published_at", _TS, "scraped_at minus the shown age; null, with a warning, when a reply and the "
+           "comment it answers say the reply is older (both are nulled)"),
         _f("like_count", pa.int64(), "likes, where the page shows them"),
         _f("reply_to", pa.string(), "handle the comment replies to (leading @@handle), normalized like author"),
         _f("reply_count", pa.int64(), "replies, where the page shows them"),
