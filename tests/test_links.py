@@ -79,3 +79,37 @@ def test_only_http_urls_are_emitted(href):
 def test_redirect_to_javascript_is_dropped():
     """A redirect whose target is not http(s) is dropped too."""
     assert link_from_href("https://www.youtube.com/redirect?q=javascript%3Aalert(1)", None, "description") is None
+
+
+# Display URLs without a scheme: the two lists of the rule in src/pageclean/extract/data/display_urls.toml.
+BARE_LINKS = [
+    ("gradientscience.org", "https://gradientscience.org"),  # a common web TLD
+    ("GitHub.com", "https://GitHub.com"),  # capitals in the name, the TLD in lower case
+    ("see amazon.in for it", "https://amazon.in"),
+    ("myrtle.ai", "https://myrtle.ai"),
+    ("www.ASP.NET", "https://www.ASP.NET"),  # www.
+    ("docs.rs/serde", "https://docs.rs/serde"),  # a path: any TLD
+    ("example.md/notes", "https://example.md/notes"),
+    ("anchor.fm/machinelearningstre...", "https://anchor.fm/machinelearningstre"),
+    ("openreview.net/pdf?id=YmqAnY0...", "https://openreview.net/pdf?id=YmqAnY0"),  # a query
+    ("https://setup.sh", "https://setup.sh"),  # a scheme
+]
+BARE_NON_LINKS = [
+    "ASP.NET", "I build ASP.NET apps", "Node.JS",  # a product name: the TLD is not written as a host's
+    "README.md", "see the README.md first", "run setup.sh", "main.rs", "foo.cc", "Makefile.am",
+    "lib.so", "archive.zip", "clip.mov", "utils.py", "Build.PM",  # file names
+    "node.js", "e.g.", "i.e. that", "Ph.D", "U.S.A",  # a TLD that is no common web TLD
+]
+
+
+@pytest.mark.parametrize(("text", "url"), BARE_LINKS)
+def test_display_urls_that_are_links(text, url):
+    """A path, a query, www., a scheme, or a lower-case common web TLD make a link."""
+    assert [lk.url for lk in links_from_text(text, "comment")] == [url]
+
+
+@pytest.mark.parametrize("text", BARE_NON_LINKS)
+def test_display_urls_that_are_not_links(text):
+    """"ASP.NET", "README.md", "setup.sh": a bare name whose last label is a file extension or is
+    written in capitals is not a link (it became https://ASP.NET, https://README.md...)."""
+    assert links_from_text(text, "comment") == []
