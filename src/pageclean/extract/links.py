@@ -207,7 +207,7 @@ def _from_display(display: str, origin: str, label: str | None) -> Link | None:
     url = core if re.match(r"^https?://", core, re.I) else "https://" + core
     link = link_from_href(url, display, origin, label)
     if link is not None:
-        link.truncated = truncated
+        link.truncated = link.partial = truncated
     return link
 
 
