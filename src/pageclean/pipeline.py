@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from pageclean import __version__
 from pageclean.chronology import page_times
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
+from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
 from pageclean.identity import Pseudonymizer, normalize_identifier
@@ -310,7 +311,8 @@ def _rows(
         {"page_id": page_id, "position": i, "url": lk.url, "domain": lk.domain, "label": lk.label,
          "truncated": lk.truncated, "origin": lk.origin, "display_text": lk.display_text,
          "linked_video_id": lk.linked_video_id, "linked_start_seconds": lk.linked_start_seconds,
-         "comment_position": lk.comment_position, "video_id": video_id}
+         "comment_position": lk.comment_position, "video_id": video_id,
+         **asdict(describe_link(lk.url, partial=lk.partial))}
         for i, lk in enumerate(page.links)
     ]
     seen: dict[tuple[str, str], int] = {}

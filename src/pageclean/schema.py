@@ -89,6 +89,19 @@ LINKS = pa.schema(
         _f("linked_start_seconds", pa.int64(), "t= of a YouTube video link"),
         _f("comment_position", pa.int32(), "position of the comment holding the link"),
         _VIDEO_ID,
+        _f("kind", pa.string(), "what the link points at: paper (arXiv, DOI, OpenReview, ACL Anthology, "
+           "Semantic Scholar, PubMed, publishers), code (GitHub, GitLab, Hugging Face), podcast, social, "
+           "support (Patreon, Ko-fi...), youtube (video, playlist or channel) or other; null only when a "
+           "cut URL stops before the part that decides (github.com/spon...: sponsors or a repository)"),
+        _f("arxiv_id", pa.string(), "arXiv identifier without its version (2101.06223, hep-th/9901001), "
+           "from arXiv URLs and arXiv DOIs; null when absent or cut"),
+        _f("arxiv_version", pa.int32(), "the version the link names (2101.06223v1 -> 1); null when it names "
+           "none or the URL is cut inside it"),
+        _f("doi", pa.string(), "DOI in the URL, lower-case (DOIs are case-insensitive), without the "
+           "publisher's page words (/abstract, .pdf); null when absent or cut"),
+        _f("canonical_url", pa.string(), "url with the host lower-cased, tracking parameters removed "
+           "(utm_*, si, fbclid, feature=shared...), youtu.be and m.youtube.com folded into "
+           "https://www.youtube.com/watch?v=; for a URL the page showed cut, only the part shown"),
     ]
 )
 

@@ -156,10 +156,11 @@ def _date_label(line: str, code: str | None) -> Label | None:
 def parse_date(text: str, language: str | None = None) -> date | None:
     """The first absolute date in the text, with CLDR's month names and field order (Babel).
 
-    Numeric dates need a four-digit year; their order is the language's (de 25.06.2011 is
-    day first, en 3/25/2021 month first); without a language, '/' reads month first and
-    '.'/'-' day first. A year-first date (2021-03-03, 2021年3月3日, 2021. 3. 3.) is always
-    year-month-day.
+    Numeric dates need a four-digit year. A year-first date (2021-03-03, 2021年3月3日,
+    2021. 3. 3.) is year-month-day; a year-last one is read only when exactly one of the
+    language's orders (any order without a language) gives a date: de 25.06.2011 is June 25,
+    "03/04/2021" without a language is None. A date inside a sentence is None. The rules and
+    their sources: ``pageclean.localize.dates``.
 
     >>> parse_date("Premiered Mar 3, 2021"), parse_date("Hochgeladen am 25.06.2011", "de")
     (datetime.date(2021, 3, 3), datetime.date(2011, 6, 25))
