@@ -118,6 +118,10 @@ LINKS = pa.schema(
         _f("canonical_url", pa.string(), "url with the host lower-cased, tracking parameters removed "
            "(utm_*, si, fbclid, feature=shared...), youtu.be and m.youtube.com folded into "
            "https://www.youtube.com/watch?v=; for a URL the page showed cut, only the part shown"),
+        _f("citation_key", pa.string(), "the work the link cites, one key for every link to it: "
+           "arxiv:<arxiv_id>, doi:<doi>, for code the repository's URL (https://github.com/<owner>/<repo>, "
+           "lower-cased on GitHub), for another paper its canonical_url; null for the other kinds and "
+           "for a cut URL whose key would run into the cut. The citations view groups by it"),
     ]
 )
 
