@@ -91,7 +91,7 @@ def test_thai_compound_billion() -> None:
 
 
 def test_compound_words_must_grow_left_to_right() -> None:
-    """"crore K" is no number YouTube prints: null, not 1e10."""
+    """Multiplier words in falling order ("crore K") are no number YouTube prints: null."""
     reading = read_count("1.1 crore K views", "en-IN")
     assert reading.value is None and "crore K" in (reading.reason or "")
 

@@ -141,7 +141,7 @@ def match_label(
     catalog is searched instead of all of them.
 
     >>> match_label("Пікірлер: 37")
-    Label(kind='comments', value=37, english='37 Comments', language='kk', status=None)
+    Label(kind='comments', value=37, english='37 Comments', language='kk', status=None, unit=None)
     >>> match_label("Streamed 2 days ago").english
     'Streamed 2 days ago'
     >>> match_label("I think 3 years ago I saw this") is None

@@ -19,6 +19,7 @@ NUMBER_SLACK = 24
 # No YouTube page is older than the site; 200 years keeps every real age and every timestamp valid.
 MAX_AGE_SECONDS = 200 * 365 * 86400
 
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One interpretation of a line: the catalog entry plus the parsed value."""

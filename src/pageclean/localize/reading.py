@@ -23,7 +23,7 @@ _AGES = frozenset({"age"})
 _WORD = re.compile(r"\s*([^\W\d_]\S*)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]\S*)\s*$")
 
-Result = tuple[Hit | None, "int | timedelta | None", str | None]
+Result = tuple[Hit | None, int | timedelta | None, str | None]
 
 
 def parts(text: str) -> list[tuple[str, list[str]]]:
@@ -126,15 +126,16 @@ def read_count(text: str, code: str | None) -> Result:
     m = affix_regex(lang).search(cleaned)
     if m is None:
         return None, None, f"no number in {text!r}"
+    where = f"the {lang} catalog" if code else "any catalog"
     after = _WORD.match(cleaned, m.end())
     if after is not None and not _count_word_fits(after.group(1), cleaned[m.end():], code):
         return None, None, (f"{after.group(1)!r} after the number in {text!r} is no multiplier or "
-                            f"count word the {lang} catalog knows")
+                            f"count word {where} knows")
     if load_catalog(lang).prefixes and not m.group("pre"):  # sw "elfu 2": a word before counts
         before = _WORD_BEFORE.search(cleaned, 0, m.start())
         if before is not None and _norm(before.group(1)) not in _count_words(code):
             return None, None, (f"{before.group(1)!r} before the number in {text!r} is no "
-                                f"multiplier or count word the {lang} catalog knows")
+                                f"multiplier or count word {where} knows")
     value, why = read_number(load_catalog(lang), m)
     return None, value, None if value is not None else f"{why} (in {text!r})"
 
