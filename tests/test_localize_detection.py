@@ -3,8 +3,9 @@
 Label lines are YouTube's own strings as NewPipeExtractor recorded them per hl code:
 TeamNewPipe/NewPipeExtractor @ 43f8e6ebeef469db7c5328714bc5f33c9f06f092 :
 timeago-parser/raw/times/hours.json ("1h"/"3h" entries), where es, es-419 and es-US print the same
-strings, as do en and en-GB; fr-CA and pt-PT print strings their base's catalog reads too. The
-HTML page is the real tests/fixtures/html/en-watch-full.html with its hl changed.
+strings, as do en and en-GB; fr-CA and pt-PT print their own strings (fr-CA "Il y a", capitalised,
+where fr prints "il y a"; pt-PT "Há 1 hora" where pt prints "1 hora atrás"), so their labels
+alone decide. The HTML page is the real tests/fixtures/html/en-watch-full.html with its hl changed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ REGIONAL = {
 }
 
 
-@pytest.mark.parametrize(("hl", "lines"), REGIONAL.items())
+SHARED = {hl: lines for hl, lines in REGIONAL.items() if hl in ("en-GB", "es-419", "es-US")}
+OWN = {hl: lines for hl, lines in REGIONAL.items() if hl not in SHARED}
+
+
+@pytest.mark.parametrize(("hl", "lines"), SHARED.items())
 def test_labels_alone_give_the_family_main_code_and_record_the_tie(hl: str, lines: list[str]) -> None:
     """Without a hint, labels a regional variant shares with its base give the base, never the
     variant with full confidence: the tie is the first evidence line and the variant is in tied."""
@@ -37,6 +42,13 @@ def test_labels_alone_give_the_family_main_code_and_record_the_tie(hl: str, line
     assert det.language == hl.split("-")[0]
     assert hl in det.tied
     assert det.evidence[0].startswith("tie with") and hl in det.evidence[0]
+
+
+@pytest.mark.parametrize(("hl", "lines"), OWN.items())
+def test_a_variant_that_prints_its_own_strings_is_read_from_them(hl: str, lines: list[str]) -> None:
+    """fr-CA and pt-PT labels are not their base's: the labels alone give the variant."""
+    det = detect(lines)
+    assert det.language == hl and det.tied == ()
 
 
 @pytest.mark.parametrize(("hl", "lines"), REGIONAL.items())
@@ -67,11 +79,13 @@ def test_hl_that_the_labels_contradict_still_loses_with_a_warning() -> None:
 
 
 def test_serbo_croatian_tie_gives_croatian_and_hl_decides() -> None:
-    """hr and bs both print "prije 3 sata" (timeago 3h hr; bs is "Prije 3 h"): hr, the family's
-    main code, with bs tied; a page with hl=bs is Bosnian."""
-    det = detect(["prije 1 sat", "prije 3 sata"])
+    """hr and bs both print "prije 5 sekundi" (timeago seconds.json, both): hr, the family's main
+    code, with bs tied; a page with hl=bs is Bosnian. "prije 3 sata" is hr's alone (bs prints
+    "Prije 3 h")."""
+    det = detect(["prije 5 sekundi", "prije 7 sekundi"])
     assert det.language == "hr" and "bs" in det.tied
-    assert decide_language([("bs", "hl")], ["prije 1 sat", "prije 3 sata"])[0] == "bs"
+    assert decide_language([("bs", "hl")], ["prije 5 sekundi", "prije 7 sekundi"])[0] == "bs"
+    assert detect(["prije 1 sat", "prije 3 sata"]).language == "hr"
 
 
 def test_a_line_only_one_language_reads_breaks_the_tie() -> None:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pageclean.localize import (
+    match_label,
     parse_count,
     parse_relative_age,
     read_age,
@@ -187,3 +188,23 @@ def test_invented_unit_word_gives_null_in_every_language(code: str) -> None:
             assert word in (reading.reason or ""), (text, reading.reason)
 
     check()
+
+
+@pytest.mark.parametrize(("text", "language", "units"), [
+    # shapes made by wrapping CLDR's narrow unit words in "ago": "{0}m" is a minute and a month
+    ("5m ago", "en-GB", "minute or month"),
+    ("5m前", "ja", "minute or month"),
+    ("för 5 m sedan", "sv", "minute or month"),
+    ("לפני 3 ש′", "iw", "week or year"),
+])
+def test_a_spelling_one_language_uses_for_two_units_is_null_with_the_reason(
+        text: str, language: str, units: str) -> None:
+    """One spelling, two units in the same language: null with a reason, never the first reading."""
+    reading = read_age(text, language)
+    assert reading.value is None and units in (reading.reason or "")
+    assert match_label(text, language, ["age"]) is None
+
+
+def test_cldr_own_relative_pattern_settles_a_shared_spelling() -> None:
+    """CLDR en's narrow relative-time pattern "{0}m ago" is a minute (its month is "{0}mo ago")."""
+    assert read_age("5m ago", "en").value == timedelta(minutes=5)

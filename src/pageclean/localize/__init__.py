@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ._text import clean
-from .catalog import HL_CODES, UNIT_SECONDS
+from .catalog import HL_CODES, UNIT_SECONDS, load_catalog
 from .catalog import normalize_language as _normalize
 from .labels import MAX_LABEL_CHARS, Hit, match_all
 
@@ -226,8 +226,24 @@ def read_count(text: str, language: str | None = None) -> Reading:
     """
     from .reading import read_count as _read
 
-    hit, value, reason = _read(text, _resolve(language))
+    code = _resolve(language)
+    hit, value, reason = _read(text, code)
+    if value is None:
+        reason = _ambiguity(text, code) or reason
     return Reading(value, reason, _label(hit) if hit is not None else None)
+
+
+def _ambiguity(text: str, code: str | None) -> str | None:
+    """Why an age is null when its shape reads as two units in one language ("5m ago")."""
+    from .labels import prepare
+
+    key = prepare(clean(text))[2]
+    for c in [code] if code else HL_CODES:
+        units = load_catalog(c).ambiguous.get(key)
+        if units:
+            return (f"{text!r} reads as {' or '.join(units)} in the {c} catalog (one spelling for "
+                    "several units), so its age is unknown")
+    return None
 
 
 def parse_relative_age(text: str, language: str | None = None) -> timedelta | None:
@@ -259,8 +275,24 @@ def read_age(text: str, language: str | None = None) -> Reading:
     """
     from .reading import read_age as _read
 
-    hit, value, reason = _read(text, _resolve(language))
+    code = _resolve(language)
+    hit, value, reason = _read(text, code)
+    if value is None:
+        reason = _ambiguity(text, code) or reason
     return Reading(value, reason, _label(hit) if hit is not None else None)
+
+
+def _ambiguity(text: str, code: str | None) -> str | None:
+    """Why an age is null when its shape reads as two units in one language ("5m ago")."""
+    from .labels import prepare
+
+    key = prepare(clean(text))[2]
+    for c in [code] if code else HL_CODES:
+        units = load_catalog(c).ambiguous.get(key)
+        if units:
+            return (f"{text!r} reads as {' or '.join(units)} in the {c} catalog (one spelling for "
+                    "several units), so its age is unknown")
+    return None
 
 
 def detect(text: str | Iterable[str]) -> Detection:

@@ -168,6 +168,14 @@ class Catalog:
     age_words: set[str] = field(default_factory=set)
     # Words standing where an age's digit goes: ro "o" (Acum o oră), is "einni" -> 1
     number_words: dict[str, int] = field(default_factory=dict)
+    # Age keys one language spells alike for different units (CLDR en narrow "{0}m" is a minute
+    # and a month): key -> the readings. They are dropped from ``keys``: such a line is null.
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The age readings each key has in the TOML (YouTube's own strings), which settle an ambiguity.
+    confirmed: dict[str, set[tuple[str | None, int | None, bool]]] = field(default_factory=dict)
+    # The same for CLDR's own relative-time patterns ("{0}m ago" is a minute), which outrank
+    # shapes made by wrapping CLDR's unit words ("{0}m" is also a month) in "ago".
+    direct: dict[str, set[tuple[str | None, int | None, bool]]] = field(default_factory=dict)
 
 
 def _strip_cldr_quotes(s: str) -> str:
@@ -225,6 +233,8 @@ def _add(cat: Catalog, pattern: str, entry: Entry, cased: bool = False) -> None:
     (cat.age_words if entry.kind == "age" else cat.count_words).update(words_of(pattern))
     if cased:
         cat.cased.add(cased_skeleton(pattern))
+        if entry.kind == "age":
+            cat.confirmed.setdefault(key, set()).add((entry.unit, entry.fixed, entry.future))
     if entry.kind == "age" and entry.fixed is None and key.count("#") == 1:
         for word, n in cat.number_words.items():  # "Acum {0} oră" -> "Acum o oră" = 1 hour
             spelled = pattern.replace("{0}", word).replace("{n}", word)
@@ -281,6 +291,7 @@ def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
             for category, pattern in past.items():
                 if "{0}" in pattern:
                     _add(cat, pattern, Entry(cat.language, "age", unit))
+                    cat.direct.setdefault(_skeleton(pattern), set()).add((unit, None, False))
                     if category == "one":  # "{0} күн бұрын" -> "күн бұрын" means one day
                         numberless = pattern.replace("{0}", "")
                         _add(cat, numberless, Entry(cat.language, "age", unit, 1))
@@ -367,6 +378,28 @@ def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None
             cat.age_words.update(words_of(pattern))
 
 
+def _drop_ambiguous_ages(cat: Catalog) -> None:
+    """A key that reads as two different ages in one language is no label: the first reading would
+    be a guess ("5m ago": 5 minutes or 5 months). YouTube's own spelling (a TOML shape) settles it
+    when it confirms exactly one reading, else CLDR's own relative-time pattern does."""
+    for key, entries in list(cat.keys.items()):
+        ages = [e for e in entries if e.kind == "age"]
+        readings = {(e.unit, e.fixed, e.future) for e in ages}
+        if len(readings) < 2:
+            continue
+        confirmed = cat.confirmed.get(key) or cat.direct.get(key, set())
+        if len(confirmed) == 1:
+            keep = next(iter(confirmed))
+            cat.keys[key] = [e for e in entries if e.kind != "age" or (e.unit, e.fixed, e.future) == keep]
+            continue
+        cat.ambiguous[key] = tuple(sorted({e.unit or "?" for e in ages}))
+        rest = [e for e in entries if e.kind != "age"]
+        if rest:
+            cat.keys[key] = rest
+        else:
+            del cat.keys[key]
+
+
 @cache
 def load_catalog(code: str) -> Catalog:
     """The merged catalog for one hl code (regional variants inherit their base's strings)."""
@@ -392,6 +425,7 @@ def load_catalog(code: str) -> Catalog:
         sources.extend(data.get("ages", {}).get("sources", []))
         sources.extend(data.get("chrome", {}).get("sources", []))
     cat.sources = tuple(sources)
+    _drop_ambiguous_ages(cat)
     for suffix in cat.suffixes:  # "Рет қаралды 22 М." ends with the affix
         cat.lasts.add(edge_words(suffix)[1])
     for prefix in cat.prefixes:  # sw "elfu 2" starts with it
