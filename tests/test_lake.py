@@ -359,3 +359,11 @@ def test_views_command_errors_and_help(tmp_path, capsys):
     help_text = capsys.readouterr().out
     for needed in ("file_search_path", "videos_latest", "comments_unique", "citations", "pageclean.lake.open"):
         assert needed in help_text
+
+
+def test_docstring_examples(monkeypatch):
+    """pageclean.lake's docstring examples run (from the repository's root, as they say)."""
+    import doctest
+
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    assert doctest.testmod(pageclean.lake).failed == 0

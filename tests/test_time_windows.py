@@ -273,3 +273,11 @@ def test_age_time_keeps_the_point_estimate():
     """published_at is still scraped_at minus the shown age (30-day months, 365-day years)."""
     t = age_time(SCRAPED, 2 * 30 * 86400, 2, "month")
     assert t.at == SCRAPED - 60 * DAY and t.earliest == SCRAPED - 3 * 31 * DAY and t.latest == SCRAPED - 56 * DAY
+
+
+def test_docstring_examples():
+    import doctest
+
+    import pageclean.chronology
+
+    assert doctest.testmod(pageclean.chronology).failed == 0

@@ -23,9 +23,9 @@ def open(curated: str | Path) -> Lake:
     """The curated folder's tables and views as polars LazyFrames.
 
     >>> import pageclean.lake
-    >>> lake = pageclean.lake.open("tests/fixtures/lake-v1/curated")
-    >>> lake.videos_latest.select("video_id", "scrapes").sort("video_id").collect().height
-    4
+    >>> lake = pageclean.lake.open("tests/fixtures/lake-v1/curated")  # from the repository's root
+    >>> lake.videos_latest.select("video_id").sort("video_id").collect()["video_id"].to_list()
+    ['Ab3dEf6hIj0', 'W6NZfCO5SIk', 'rIqCiJKWx9I']
     """
     return Lake(curated)
 
