@@ -112,3 +112,30 @@ def test_compact_command(tmp_path, capsys):
     assert "rejects: 2 files -> 1" in out
     assert store.count_rows(curated)["rejects"] == 2
     assert main(["compact", "--curated", str(tmp_path / "nope")]) == 1
+
+
+def test_serve_takes_runs_production_options(tmp_path, monkeypatch):
+    """`serve` accepts run's production options and hands the served flow exactly the parameters
+    `run` would use (locations made absolute: a served run starts later, elsewhere)."""
+    import json
+
+    from pageclean import service
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("PAGECLEAN_AUTHOR_KEY", "a-test-key-of-32-characters-long")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "raw").mkdir()
+    seen = {}
+
+    def fake_run(self):
+        seen["spec"] = json.loads(self.child_argv[-1])
+        return 0
+
+    monkeypatch.setattr(service.Supervisor, "run", fake_run)
+    code = main(["serve", "--interval", "60", "--raw", "raw", "--curated", "cur", "--workers", "3",
+                 "--batch-size", "50", "--max-bytes", "1000", "--wait", "5", "--pseudonymize-authors"])
+    assert code == 0
+    assert seen["spec"]["interval"] == 60 and seen["spec"]["cron"] is None
+    assert seen["spec"]["parameters"] == {
+        "raw": str(tmp_path / "raw"), "curated": str(tmp_path / "cur"), "batch_size": 50,
+        "max_bytes": 1000, "lock_wait_seconds": 5.0, "pseudonymize_authors": True, "workers": 3}

@@ -144,14 +144,18 @@ def acquire(home: Path | None = None, linger: float | None = None) -> LocalServe
     """
     home = home or prefect_home()
     linger = linger_seconds() if linger is None else linger
-    home.mkdir(parents=True, exist_ok=True)
     fingerprint = _fingerprint()
-    with _start_lock(home):
-        if linger > 0:
-            reused = _reuse(home, fingerprint)
-            if reused is not None:
-                return reused
-        return _spawn(home, fingerprint, linger)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with _start_lock(home):
+            if linger > 0:
+                reused = _reuse(home, fingerprint)
+                if reused is not None:
+                    return reused
+            return _spawn(home, fingerprint, linger)
+    except OSError as exc:
+        raise ServerStartError(f"the local Prefect server cannot start in PREFECT_HOME {home} "
+                               f"({exc.strerror or exc})") from None
 
 
 def _reuse(home: Path, fingerprint: str) -> LocalServer | None:

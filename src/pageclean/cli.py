@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 EPILOG = textwrap.dedent(
@@ -22,7 +24,9 @@ EPILOG = textwrap.dedent(
     what comes out: curated/<table>/scrape_date=YYYY-MM-DD/*.parquet for videos, chapters, links,
                    comments, related_videos and rejects (every bad input, with a reason).
     Runs are incremental: unchanged files are skipped, re-running never duplicates a row.
-    Prefect runs embedded (no server to start); set PREFECT_API_URL to report to your own server.
+    Prefect needs no set-up: the first run starts a local Prefect server (loopback only) that the
+    next runs reuse; it stops after PAGECLEAN_PREFECT_LINGER seconds without a run (default 600,
+    0 = with the run). Set PREFECT_API_URL to report to your own server instead.
     """
 )
 
@@ -56,7 +60,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser(
         "run",
-        help="curate new raw pages into the Parquet tables (one run, embedded Prefect)",
+        help="curate new raw pages into the Parquet tables (one run, local Prefect server)",
         description="Read every new page under --raw, clean it, and add its rows to the "
         "Parquet tables under --curated.",
         epilog=RUN_EPILOG,
@@ -240,14 +244,67 @@ def _run(args: argparse.Namespace, started: float) -> int:
         err.print(f"[red]error:[/] {problem}")
         return 1
     curated = args.curated
-    if args.pseudonymize_authors and (problem := _pseudonym_problem()):
-        err.print(f"[red]error:[/] {problem}")
-        return 1
+    if args.pseudonymize_authors:
+        from pageclean.errors import ConfigError
+        from pageclean.runner import author_pseudonymizer
+
+        try:
+            author_pseudonymizer()
+        except ConfigError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            return 1
     _quiet_prefect(args.verbose)
-    # Start (or find) the local Prefect server first: it boots while this process imports Prefect.
-    # Meanwhile the parsing processes load the parsers and the catalogs: the fork server of the
-    # local pool, or the workers of a Dask cluster.
-    server = _local_server()
+    from pageclean.apiserver import ServerStartError
+
+    try:
+        server = _start_early(args)  # before the imports below, which it overlaps
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        return 1
+
+    import flows.curate as flow_module
+    from pageclean.errors import CuratedLockedError
+    from pageclean.report import ProgressBar, render_summary
+
+    bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
+    flow_module.progress_hook = bar.update if bar else None
+    try:
+        with _silence_shutdown_noise(), _prefect_api(server):
+            summary = flow_module.run_curate(
+                workers=args.workers, dask_address=args.dask_address,
+                raw=args.raw, curated=args.curated, batch_size=args.batch_size,
+                max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+                pseudonymize_authors=args.pseudonymize_authors,
+            )
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        if exc.log:
+            err.print(exc.log, markup=False, highlight=False)
+        return 1
+    except CuratedLockedError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        return 1
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run picks up.")
+        return 130
+    except Exception as exc:  # the run itself failed (disk full, permissions): say so, no traceback
+        err.print(f"[red]error:[/] the run failed: {type(exc).__name__}: {exc}")
+        err.print("Run again with -v for Prefect's logs; pages already published are kept.")
+        return 1
+    finally:
+        if bar:
+            bar.stop()
+        if server is not None:
+            server.release()  # (a run that dies before this releases it with its process)
+    Console().print(render_summary(summary, curated, time.monotonic() - started))
+    return 0
+
+
+def _start_early(args: argparse.Namespace):
+    """What a run waits for, started before it imports Prefect (~1.5 s) so that they overlap:
+    the local Prefect server, and the processes that will parse (the local pool's fork server,
+    which loads the parsers and catalogs, or the workers of a Dask cluster). Returns the server
+    this run holds, or None when PREFECT_API_URL names one."""
     if args.dask_address:
         from pageclean.dask_warmup import start_warm_up
 
@@ -256,49 +313,6 @@ def _run(args: argparse.Namespace, started: float) -> int:
         from pageclean import parallel
 
         parallel.prestart()
-    try:
-        import flows.curate as flow_module
-        from pageclean.apiserver import ServerStartError
-        from pageclean.errors import CuratedLockedError
-        from pageclean.report import ProgressBar, render_summary
-
-        bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
-        flow_module.progress_hook = bar.update if bar else None
-        try:
-            with _silence_shutdown_noise(), _prefect_api(server):
-                summary = flow_module.run_curate(
-                    workers=args.workers, dask_address=args.dask_address,
-                    raw=args.raw, curated=args.curated, batch_size=args.batch_size,
-                    max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
-                    pseudonymize_authors=args.pseudonymize_authors,
-                )
-        except ServerStartError as exc:
-            err.print(f"[red]error:[/] {exc}; nothing was read or written.")
-            if exc.log:
-                err.print(exc.log, markup=False, highlight=False)
-            return 1
-        except CuratedLockedError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            return 1
-        except KeyboardInterrupt:
-            err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run picks up.")
-            return 130
-        except Exception as exc:  # the run itself failed (disk full, permissions): say so, no traceback
-            err.print(f"[red]error:[/] the run failed: {type(exc).__name__}: {exc}")
-            err.print("Run again with -v for Prefect's logs; pages already published are kept.")
-            return 1
-        finally:
-            if bar:
-                bar.stop()
-    finally:
-        if server is not None:
-            server.release()
-    Console().print(render_summary(summary, curated, time.monotonic() - started))
-    return 0
-
-
-def _local_server():
-    """The local Prefect server this run reports to, or None when PREFECT_API_URL names one."""
     if os.environ.get("PREFECT_API_URL"):
         return None
     from pageclean.apiserver import acquire
@@ -306,29 +320,22 @@ def _local_server():
     return acquire()
 
 
-class _prefect_api:
+@contextlib.contextmanager
+def _prefect_api(server) -> Iterator[None]:
     """Point Prefect at the local server for the run, unless the user's Prefect settings (a profile,
-    prefect.toml) name an API; those are only known once Prefect is imported."""
+    prefect.toml) name an API: those are only known once Prefect is imported."""
+    if server is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    def __init__(self, server) -> None:
-        self._server = server
-        self._settings = None
-
-    def __enter__(self) -> None:
-        if self._server is None:
-            return
-        from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-
-        if get_current_settings().api.url:
-            self._server.release()  # not needed: it stops, or lingers for the next run
-            return
-        self._server.wait_ready()
-        self._settings = temporary_settings(updates={PREFECT_API_URL: self._server.url})
-        self._settings.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        if self._settings is not None:
-            self._settings.__exit__(*exc)
+    if get_current_settings().api.url:
+        server.release()  # not needed: it stops, or lingers for the next run
+        yield
+        return
+    server.wait_ready()
+    with temporary_settings(updates={PREFECT_API_URL: server.url}):
+        yield
 
 
 def _check_locations(raw: str, curated: str) -> str | None:
@@ -361,7 +368,7 @@ def _serve(args: argparse.Namespace) -> int:
     if not api_url:
         err.print("[red]error:[/] a schedule needs a Prefect server that keeps running: start one with "
                   "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
-                  "(the embedded server of `pageclean run` lives only as long as one run).")
+                  "(the local server of `pageclean run` stops minutes after its last run).")
         return 1
     if args.pseudonymize_authors and (problem := _pseudonym_problem()):
         err.print(f"[red]error:[/] {problem}")
@@ -381,11 +388,14 @@ def _serve(args: argparse.Namespace) -> int:
         },
     }
     supervisor = Supervisor(child_argv(spec), api_url, sys.stderr, verbose=args.verbose)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, supervisor.request_stop)
     when = f"on cron {args.cron!r}" if args.cron else f"every {args.interval} s"
     err.print(f"serving [bold]{args.name}[/] {when}: {args.raw} -> {args.curated} (Ctrl-C or SIGTERM stops)")
-    code = supervisor.run()
+    previous = {s: signal.signal(s, supervisor.request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = supervisor.run()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     err.print("stopped." if code == 0 else f"stopped (exit code {code}).")
     return code
 

@@ -36,8 +36,8 @@ from collections.abc import Callable
 from typing import IO
 from urllib.parse import urlsplit
 
-STOP_GRACE_SECONDS = 6.0  # Prefect's own stop (schedule paused, run cancelled) takes ~1-2 s
-KILL_WAIT_SECONDS = 2.0  # after SIGKILL: 6 + 2 stays inside the 10 s that systemd/docker allow
+STOP_GRACE_SECONDS = 5.0  # Prefect's own stop (schedule paused, run cancelled) takes ~1-2 s
+KILL_WAIT_SECONDS = 2.0  # after SIGKILL; with a 1.5 s API check in flight: 8.5 s, inside the 10 s of systemd and docker
 HEALTH_SECONDS = 2.0  # how soon an API outage (or its end) is noticed
 RESTART_BACKOFF_SECONDS = (2.0, 5.0, 15.0, 30.0, 60.0)  # a child that keeps dying is not hammered
 FOLD_FLUSH_SECONDS = 0.3  # a traceback's last line is final once nothing follows for this long
@@ -205,7 +205,7 @@ def fold_output(stream: IO[str], emit: Callable[[str, bool], None], verbose: boo
 class ApiProbe:
     """Does the Prefect API answer? Any HTTP answer below 500 counts: it is there."""
 
-    def __init__(self, url: str, timeout: float = 2.0) -> None:
+    def __init__(self, url: str, timeout: float = 1.5) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self._last: tuple[float, bool] | None = None
