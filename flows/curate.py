@@ -119,6 +119,7 @@ def curate(
                     work.files, work.skipped_by_stat, total_pages, len(work.batches))
         _progress("pages", 0, total_pages)
         progress = create_progress_artifact(0.0, description="pages curated, percent")
+        # Batches parse in this machine's pool, unless the task runner ships them to a Dask cluster.
         local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
         wanted = workers or parallel.default_workers()
         with parallel.pool(wanted if local else 1, len(work.batches)) as processes:

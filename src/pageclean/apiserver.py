@@ -53,6 +53,10 @@ SERVER_ENV = {
     "PREFECT__SERVER_FINAL": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    # Registering Prefect's block types in a new database costs 1.5 s of CPU on the first run
+    # (measured: lifespan 6.0 s -> 4.5 s); runs use no blocks, and `prefect server start`
+    # registers them itself should the user open the same database in the UI.
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
 }
@@ -238,7 +242,7 @@ def _fingerprint() -> str:
         prefect_version = "?"
     settings = sorted((k, v) for k, v in os.environ.items()
                       if k.startswith("PREFECT_") and not k.startswith(_NOT_IN_FINGERPRINT))
-    text = json.dumps([sys.executable, prefect_version, settings])
+    text = json.dumps([os.path.realpath(sys.executable), prefect_version, settings])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -58,6 +58,7 @@ class Supervisor:
         self._stop = threading.Event()
         self._child: subprocess.Popen[str] | None = None
         self._api_gone = False
+        self._lock = threading.Lock()
 
     def request_stop(self, signum: int = signal.SIGTERM, frame: object = None) -> None:
         self._stop.set()
@@ -76,8 +77,6 @@ class Supervisor:
             code = self._serve_once()
             if self._stop.is_set():
                 continue
-            if code == 2:  # the child refused its options: restarting cannot help
-                return 2
             failures = 1 if time.monotonic() - started > 300 else failures + 1  # a long life resets it
             delay = RESTART_BACKOFF_SECONDS[min(failures, len(RESTART_BACKOFF_SECONDS)) - 1]
             self._say(f"the serving process exited (code {code}); starting it again in {delay:.0f} s")
@@ -85,7 +84,7 @@ class Supervisor:
         return 0
 
     def _serve_once(self) -> int:
-        """Run the child until it exits, the API goes, or a stop is asked; its exit code."""
+        """Run the child until it exits or a stop is asked; its exit code."""
         self._child = subprocess.Popen(
             self.child_argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, errors="replace", bufsize=1,
@@ -126,7 +125,9 @@ class Supervisor:
             return -signal.SIGKILL
 
     def _note_api_gone(self) -> None:
-        if not self._api_gone:
+        with self._lock:  # the output pump notices it too: one warning, not two
+            if self._api_gone:
+                return
             self._api_gone = True
             self._say(f"warning: the Prefect API at {self.api.url} does not answer; waiting for it "
                       "(runs resume on the same schedule when it is back)")
