@@ -242,7 +242,7 @@ def _fingerprint() -> str:
         prefect_version = "?"
     settings = sorted((k, v) for k, v in os.environ.items()
                       if k.startswith("PREFECT_") and not k.startswith(_NOT_IN_FINGERPRINT))
-    text = json.dumps([os.path.realpath(sys.executable), prefect_version, settings])
+    text = json.dumps([sys.prefix, os.path.realpath(sys.executable), prefect_version, settings])  # venv, python
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
