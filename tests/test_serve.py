@@ -71,14 +71,21 @@ class PrefectServer:
             self.proc = None
 
     def post(self, path: str, body: dict | None = None) -> object:
-        response = httpx.post(f"{self.url}{path}", json=body or {}, timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return self._ask("POST", path, json=body or {})
 
     def get(self, path: str) -> dict:
-        response = httpx.get(f"{self.url}{path}", timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return self._ask("GET", path)
+
+    def _ask(self, method: str, path: str, **kwargs) -> object:
+        """One API call; a 5xx (the server's SQLite busy under load answers 503) is tried again,
+        as Prefect's own client does."""
+        for attempt in range(6):
+            response = httpx.request(method, f"{self.url}{path}", timeout=30, **kwargs)
+            if response.status_code < 500 or attempt == 5:
+                response.raise_for_status()
+                return response.json()
+            time.sleep(1 + attempt)
+        raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
