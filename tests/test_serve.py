@@ -111,6 +111,7 @@ class Serve:
                 [sys.executable, "-m", "pageclean.cli", "serve", "--name", self.name, "--raw", str(raw),
                  "--curated", str(self.curated), *options],
                 env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp)
+        STARTED.append(self)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -136,6 +137,20 @@ class Serve:
             self.proc.kill()
             raise AssertionError(f"serve still running 60 s after signal {signum}:\n{self.output()}") from None
         return code, time.monotonic() - sent
+
+
+STARTED: list[Serve] = []  # killed at the end of each test, whatever the test did
+
+
+@pytest.fixture(autouse=True)
+def no_serve_left_behind():
+    """A failed test must not leave a serve waiting for a test server that is gone."""
+    yield
+    while STARTED:
+        serve = STARTED.pop()
+        if serve.proc.poll() is None:
+            serve.proc.kill()
+            serve.proc.wait()
 
 
 def _wait_for(predicate, timeout: float, what: str):
