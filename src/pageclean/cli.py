@@ -305,6 +305,11 @@ def _start_early(args: argparse.Namespace):
     the local Prefect server, and the processes that will parse (the local pool's fork server,
     which loads the parsers and catalogs, or the workers of a Dask cluster). Returns the server
     this run holds, or None when PREFECT_API_URL names one."""
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        from pageclean.apiserver import acquire
+
+        server = acquire()  # first: a new server is the longest wait (~4 s, ~8 s on a new database)
     if args.dask_address:
         from pageclean.dask_warmup import start_warm_up
 
@@ -313,11 +318,7 @@ def _start_early(args: argparse.Namespace):
         from pageclean import parallel
 
         parallel.prestart()
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-    from pageclean.apiserver import acquire
-
-    return acquire()
+    return server
 
 
 @contextlib.contextmanager
