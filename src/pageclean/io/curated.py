@@ -61,7 +61,10 @@ STATE_SCHEMA = pa.schema(
         pa.field("size_bytes", pa.int64()),
         pa.field("mtime_ns", pa.int64()),
         pa.field("page_id", pa.string()),
-        pa.field("outcome", pa.string(), nullable=False),  # "video" | "reject:<reason>"
+        pa.field("outcome", pa.string(), nullable=False),  # "video" | "unchanged" | "reject:<reason>"
+        # which pageclean read it: an internal_error is read again by another version (older state
+        # files lack the column; their rows read as null)
+        pa.field("pipeline_version", pa.string()),
     ]
 )
 # zstd: ~30% smaller than snappy on this text-heavy data; DuckDB, polars and pandas all read it.
@@ -82,6 +85,7 @@ class SeenFile:
     mtime_ns: int | None
     page_id: str | None
     outcome: str | None = None  # "video" | "unchanged" | "reject:<reason>"
+    pipeline_version: str | None = None
 
 
 def write_batch(
@@ -152,12 +156,12 @@ def load_seen(curated: Location) -> dict[str, list[SeenFile]]:
     """source_path -> what earlier runs read there (one entry per distinct content)."""
     root = open_root(curated)
     seen: dict[str, list[SeenFile]] = defaultdict(list)
-    columns = ["source_path", "size_bytes", "mtime_ns", "page_id", "outcome"]
+    columns = STATE_SCHEMA.names
     for rel in root.glob(f"{STATE_DIR}/*.parquet"):
-        table = _read_parquet(root, rel, columns)
-        for path, size, mtime, page_id, outcome in zip(*(table.column(c).to_pylist() for c in columns),
-                                                       strict=True):
-            seen[path].append(SeenFile(size, mtime, page_id, outcome))
+        table = _conform(_read_parquet(root, rel), STATE_SCHEMA)
+        for path, size, mtime, page_id, outcome, version in zip(
+                *(table.column(c).to_pylist() for c in columns), strict=True):
+            seen[path].append(SeenFile(size, mtime, page_id, outcome, version))
     return seen
 
 

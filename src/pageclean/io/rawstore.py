@@ -30,6 +30,7 @@ class RawFile:
     mtime_ns: int
     problem: str | None = None  # a reject reason decided before reading (symlink_outside, ...)
     problem_detail: str | None = None
+    via_link: bool = False  # a symlink to a file inside the raw folder, listed with its target's stat
 
 
 def discover(root: str | Path | Root) -> Iterator[RawFile]:
@@ -116,7 +117,7 @@ def _symlink(root: Path, full: Path) -> RawFile:
     if not stat.S_ISREG(st.st_mode):
         return RawFile(rel, 0, st.st_mtime_ns, "unreadable",
                        "A symlink to something that is not a regular file; pageclean never opens those.")
-    return RawFile(rel, st.st_size, st.st_mtime_ns)
+    return RawFile(rel, st.st_size, st.st_mtime_ns, via_link=True)
 
 
 def read_page(root: str | Path | Root, item: RawFile, max_bytes: int) -> bytes:
