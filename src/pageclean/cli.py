@@ -86,7 +86,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "compact",
         help="merge the many small Parquet files of incremental runs (answers unchanged)",
         description="Merge each table's part files, per scrape_date partition, into one file. "
-        "Every query gives the same answer before and after; readers never see rows twice.",
+        "On a local disk each partition is swapped in one atomic step, so every query gives the "
+        "same answer before, during and after (a query that listed the old files and opens them "
+        "after the swap fails and can be re-run). On object stores a partition's rows are missing "
+        "for a moment while it is rewritten: compact those when nobody queries them.",
     )
     compact.add_argument("--curated", default="curated", metavar="DIR",
                          help="curated folder or URL (default: %(default)s)")
