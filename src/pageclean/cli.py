@@ -106,7 +106,8 @@ def _add_location_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--curated", default="curated", metavar="DIR",
                    help="folder (or fsspec URL) of the Parquet datasets, created if missing (default: %(default)s)")
     p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                   help="pages per Prefect task (default: %(default)s)")
+                   help="pages per Prefect task at most; a task also closes at 16 MB of pages "
+                   "(default: %(default)s)")
     p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help="larger files are rejected as too_large, unread (default: %(default)s)")
 
