@@ -99,15 +99,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _add_location_options(p: argparse.ArgumentParser) -> None:
-    from pageclean.runner import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
+    from pageclean.runner import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
 
     p.add_argument("--raw", default="raw", metavar="DIR",
                    help="folder (or fsspec URL) of raw pages, read recursively (default: %(default)s)")
     p.add_argument("--curated", default="curated", metavar="DIR",
                    help="folder (or fsspec URL) of the Parquet datasets, created if missing (default: %(default)s)")
     p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                   help="pages per Prefect task at most; a task also closes at 16 MB of pages "
-                   "(default: %(default)s)")
+                   help=f"pages per Prefect task at most; a task also closes at "
+                   f"{DEFAULT_BATCH_BYTES // 2**20} MB of pages (default: %(default)s)")
     p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help="larger files are rejected as too_large, unread (default: %(default)s)")
 
