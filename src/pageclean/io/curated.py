@@ -53,6 +53,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import socket
 import sys
 import time
@@ -377,7 +378,10 @@ def _swap_in(root: Root, stage: str, folder: str, replaced: list[str]) -> None:
     gone = {rel.rsplit("/", 1)[-1] for rel in replaced}
     for entry in os.scandir(old):
         if entry.is_file(follow_symlinks=False) and entry.name not in gone:
-            os.link(entry.path, new / entry.name)
+            try:
+                os.link(entry.path, new / entry.name)
+            except OSError:  # a filesystem without hard links: a copy takes longer, and is as good
+                shutil.copy2(entry.path, new / entry.name)
     root.write_text(f"{stage}/{SWAP}", folder)  # from here on, recover() knows what this stage is
     if not exchange_folders(new, old):  # no RENAME_EXCHANGE here: two renames, a moment apart
         os.rename(old, base / stage / "old")
