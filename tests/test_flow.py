@@ -151,6 +151,8 @@ def test_process_pool_gives_the_same_rows(prefect_harness, raw, tmp_path):
     summary = run_curate(workers=2, raw=str(raw), curated=str(two), batch_size=2)
     assert summary.report.pages == 8
     assert _table_digest(two) == _table_digest(one)
+    page_ids = _table_digest(two)["videos"]  # batches of 2 in two processes: still one row per page
+    assert len(page_ids) == len(set(page_ids)) == 2 and summary.report.rejected["duplicate"] == 1
 
 
 def test_dask_cluster_gives_the_same_rows(prefect_harness, raw, tmp_path):
