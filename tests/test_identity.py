@@ -165,19 +165,25 @@ AUTHOR_LINE = re.compile(r"^@(\S+)(.*)$")
 RELATED_START = FOUNDING_LINES.index("#55 Dr. ISHAN MISRA - Self-Supervised Vision Models")
 COMMENTS_HEADER = next(i for i, line in enumerate(FOUNDING_LINES) if line.startswith("Пікірлер"))
 
+def _stable(text: str) -> bool:
+    """Unicode normalization and ftfy leave it as it is ("ÂŸ" looks like mojibake to ftfy)."""
+    return unicodedata.normalize("NFKC", text) == text == ftfy.fix_text(text)
+
+
 # Handles by YouTube's rules: 3-30 letters of any script, digits and the separators. Characters that
 # Unicode normalization or ftfy would rewrite are left out, so the handle on the page is the one drawn.
 _handle_chars = st.characters(categories=("Lu", "Ll", "Lo", "Nd", "Mn", "Mc")) | st.sampled_from("_-.·")
 handles = st.text(_handle_chars, min_size=3, max_size=30).filter(
-    lambda h: unicodedata.normalize("NFKC", h) == h == ftfy.fix_text(h)
-    and h[0].isalnum() and not unicodedata.category(h[0]).startswith("M")
+    lambda h: _stable(h) and h[0].isalnum() and not unicodedata.category(h[0]).startswith("M")
     and sum(not unicodedata.category(c).startswith("M") for c in h) >= 3
     and not h.casefold().startswith("ano"))  # "@ano" is inside every "@anon_…" a reply marker leaves
 
 
 def _variant(rnd, handle: str) -> str:
-    """The handle in one of the cases a person might type it."""
-    return rnd.choice([handle, handle.lower(), handle.upper(), handle.title()])
+    """The handle in one of the cases a person might type it. Case changes that change the length
+    ("ß".upper() is "SS": no longer a handle at 31 characters) or that ftfy would repair are left out."""
+    cased = [v for v in (handle.lower(), handle.upper(), handle.title()) if len(v) == len(handle) and _stable(v)]
+    return rnd.choice([handle, *cased])
 
 
 @st.composite

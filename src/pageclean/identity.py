@@ -39,9 +39,9 @@ _PSEUDONYM = re.compile(rf"{PSEUDONYM_PREFIX}[0-9a-f]{{{PSEUDONYM_HEX}}}")
 HANDLE_MIN_CHARS = 3
 HANDLE_MAX_CHARS = 30
 HANDLE_SEPARATORS = frozenset("_-.\u00b7")
-# A period or middle dot at the end of a mention is the sentence's ("thanks @alice."), unless the
-# page shows a handle that ends with it.
-_SENTENCE_END = ".\u00b7"
+# A period at the end of a mention is the sentence's ("thanks @alice."), unless the page shows a
+# handle that ends with it, or the handle would be too short without it.
+_SENTENCE_END = "."
 # "@", the full-width and small forms that NFKC folds into "@", and "%40", which is "@" in a URL
 # ("youtube.com/%40alice").
 _SIGN = re.compile("[@\uff20\ufe6b]|%40")
@@ -155,8 +155,9 @@ def mentions(text: str, known: frozenset[str] = frozenset(), path_from: int | No
 
     A mention is "@" (or "%40" in a URL) not preceded by a letter, digit or underscore (so an
     e-mail address is not one), followed by 3 to 30 handle characters; a trailing period is the
-    sentence's. ``known`` (:func:`handle_key` of the handles the page shows as authors) are mentions at any
-    length, trailing period included. Pseudonyms are never mentions, so scrubbing twice is a no-op.
+    sentence's when 3 characters are left without it. ``known`` (:func:`handle_key` of the handles
+    the page shows as authors) are mentions at any length, trailing period included. Pseudonyms
+    are never mentions, so scrubbing twice is a no-op.
     In a URL, from ``path_from`` (where its path starts) on, an "@" is a mention after any
     character: "x@alice" there is no e-mail address, and pages glue handles to paths and queries.
 
@@ -174,7 +175,8 @@ def mentions(text: str, known: frozenset[str] = frozenset(), path_from: int | No
         if not chars:
             continue
         handle = "".join(c for c, _ in chars)
-        while handle and handle[-1] in _SENTENCE_END and handle_key("@" + handle) not in known:
+        while (handle[-1:] in _SENTENCE_END and handle_key("@" + handle) not in known
+               and _length(handle) > HANDLE_MIN_CHARS):
             handle = handle[:-1]
         if not handle:
             continue
