@@ -255,8 +255,9 @@ def test_tie_between_languages_is_broken_by_default_order_and_said() -> None:
     det = detect(["37 komentara"])
     assert det.language == "bs"
     assert any("tie with" in e and "hr" in e for e in det.evidence)
-    # another label settles it: "12.345 prikaza" is Croatian only
-    assert detect(["37 komentara", "12.345 prikaza"]).language == "hr"
+    # another label settles it: "2,4 tis. pregleda" (tis. = thousand) is Croatian only; YouTube's hr
+    # views word is "pregleda", as in bs (TeamPiped/rustypipe testfiles/dict/large_number_samples.json)
+    assert detect(["37 komentara", "2,4 tis. pregleda"]).language == "hr"
 
 
 # --- language codes ---------------------------------------------------------------------------
