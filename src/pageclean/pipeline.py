@@ -10,13 +10,15 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pageclean import __version__
+from pageclean.chronology import DerivedTime, page_times
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
+from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
 from pageclean.identity import Pseudonymizer, normalize_identifier
@@ -225,10 +227,6 @@ def reject_row(
     }
 
 
-def _minus(scraped_at: datetime, seconds: int | None) -> datetime | None:
-    return None if seconds is None else scraped_at - timedelta(seconds=seconds)
-
-
 def comment_key(video_or_page: str, author: str, text: str, occurrence: int) -> str:
     """A stable id for a comment the page gave no id to: same comment, same id, across scrapes."""
     raw = "\x1f".join((video_or_page, author, text, str(occurrence)))
@@ -253,6 +251,13 @@ def _authors(page: ParsedPage, pseudonymize: Pseudonymizer | None) -> dict[str, 
     return mapping
 
 
+def time_columns(name: str, time: DerivedTime) -> dict[str, Any]:
+    """A derived time's four columns: ``name`` (the point estimate), ``name_precision``,
+    ``name_earliest`` and ``name_latest``."""
+    return {name: time.at, f"{name}_precision": time.precision, f"{name}_earliest": time.earliest,
+            f"{name}_latest": time.latest}
+
+
 def _rows(
     page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
     pseudonymize: Pseudonymizer | None = None,
@@ -266,7 +271,9 @@ def _rows(
         raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
 
     authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
-    published_at = page.published_date or _minus(meta.scraped_at, page.published_age_seconds)
+    # Nulls a time the page's own order contradicts; an mtime bounds the scrape only from above.
+    times = page_times(page, meta.scraped_at, scrape_exact=meta.scraped_at_source != "mtime")
+    warnings += times.warnings
     video = {
         "page_id": page_id,
         "source_path": meta.source_path,
@@ -285,7 +292,7 @@ def _rows(
         "view_count": page.view_count,
         "views_text": page.views_text,
         "published_text": page.published_text,
-        "published_at": published_at,
+        **time_columns("published_at", times.video_time),
         "comment_count": page.comment_count,
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
@@ -312,7 +319,8 @@ def _rows(
         {"page_id": page_id, "position": i, "url": lk.url, "domain": lk.domain, "label": lk.label,
          "truncated": lk.truncated, "origin": lk.origin, "display_text": lk.display_text,
          "linked_video_id": lk.linked_video_id, "linked_start_seconds": lk.linked_start_seconds,
-         "comment_position": lk.comment_position, "video_id": video_id}
+         "comment_position": lk.comment_position, "video_id": video_id,
+         **asdict(describe_link(lk.url, partial=lk.partial))}
         for i, lk in enumerate(page.links)
     ]
     seen: dict[tuple[str, str], int] = {}
@@ -325,7 +333,7 @@ def _rows(
             "comment_id": c.comment_id or comment_key(video_id or page_id, author, c.text, occurrence),
             "author": author, "author_as_shown": author if pseudonymize else c.author,
             "text": c.text, "published_text": c.published_text,
-            "published_at": _minus(meta.scraped_at, c.published_age_seconds),
+            **time_columns("published_at", times.comment_times[i]),
             "like_count": c.like_count, "reply_to": authors[c.reply_to] if c.reply_to else None,
             "reply_count": c.reply_count,
             "parent_comment_id": c.parent_comment_id, "edited": c.edited, "video_id": video_id,
@@ -334,7 +342,8 @@ def _rows(
         {"page_id": page_id, "position": i, "title": r.title, "channel": normalize_identifier(r.channel),
          "channel_as_shown": r.channel,
          "duration_seconds": r.duration_seconds, "view_count": r.view_count, "video_id": r.video_id,
-         "published_text": r.published_text, "source_video_id": video_id}
+         "published_text": r.published_text, "source_video_id": video_id,
+         **time_columns("published_at", times.related_times[i])}
         for i, r in enumerate(page.related)
     ]
     return {"videos": [video], "chapters": chapters, "links": links, "comments": comments,
