@@ -129,6 +129,10 @@ ERROR_PATHS = [
     (["compact", "--curated", "nope"], "does not exist"),
     (["compact", "--curated", "a-file"], "is a file"),
     (["serve", "--cron", "0 * * * *", "--raw", "nope"], "does not exist"),
+    (["views", "--curated", "nope"], "does not exist"),
+    (["views", "--curated", "a-file"], "is a file"),
+    (["views", "--curated", "raw", "--output", "/proc/nope/x.duckdb"], "cannot be written"),
+    (["views", "--curated", "raw", "--output", "a-file/x.duckdb"], "cannot be written"),
 ]
 if sys.platform == "linux" and Path("/sys/kernel").is_dir():
     ERROR_PATHS.append((["run", "--curated", "/sys"], "cannot be written"))  # sysfs takes no new files, even from root

@@ -11,13 +11,15 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pageclean import __version__
+from pageclean.chronology import DerivedTime, page_times
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
+from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
 from pageclean.identity import Pseudonymizer, handle_key, normalize_identifier
@@ -229,10 +231,6 @@ def reject_row(
     }
 
 
-def _minus(scraped_at: datetime, seconds: int | None) -> datetime | None:
-    return None if seconds is None else scraped_at - timedelta(seconds=seconds)
-
-
 def comment_key(video_or_page: str, author: str, text: str, occurrence: int) -> str:
     """A stable id for a comment the page gave no id to: same comment, same id, across scrapes."""
     raw = "\x1f".join((video_or_page, author, text, str(occurrence)))
@@ -299,6 +297,13 @@ def _scrub_page(page: ParsedPage, pseudonymize: Pseudonymizer, authors: dict[str
     page.warnings = [rename(w) for w in page.warnings]
 
 
+def time_columns(name: str, time: DerivedTime) -> dict[str, Any]:
+    """A derived time's four columns: ``name`` (the point estimate), ``name_precision``,
+    ``name_earliest`` and ``name_latest``."""
+    return {name: time.at, f"{name}_precision": time.precision, f"{name}_earliest": time.earliest,
+            f"{name}_latest": time.latest}
+
+
 def _rows(
     page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
     pseudonymize: Pseudonymizer | None = None,
@@ -313,7 +318,9 @@ def _rows(
     warnings = [scrub(note) for note in meta.notes] + page.warnings
     if page.video_id and url_video_id and page.video_id != url_video_id:
         warnings.append(f"the page is video {page.video_id} but the sidecar URL names {url_video_id}")
-    published_at = page.published_date or _minus(meta.scraped_at, page.published_age_seconds)
+    # Nulls a time the page's own order contradicts; an mtime bounds the scrape only from above.
+    times = page_times(page, meta.scraped_at, scrape_exact=meta.scraped_at_source != "mtime")
+    warnings += [scrub(w) for w in times.warnings]  # they quote the page's own lines
     video = {
         "page_id": page_id,
         "source_path": meta.source_path,
@@ -332,7 +339,7 @@ def _rows(
         "view_count": page.view_count,
         "views_text": page.views_text,
         "published_text": page.published_text,
-        "published_at": published_at,
+        **time_columns("published_at", times.video_time),
         "comment_count": page.comment_count,
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
@@ -359,7 +366,8 @@ def _rows(
         {"page_id": page_id, "position": i, "url": lk.url, "domain": lk.domain, "label": lk.label,
          "truncated": lk.truncated, "origin": lk.origin, "display_text": lk.display_text,
          "linked_video_id": lk.linked_video_id, "linked_start_seconds": lk.linked_start_seconds,
-         "comment_position": lk.comment_position, "video_id": video_id}
+         "comment_position": lk.comment_position, "video_id": video_id,
+         **asdict(describe_link(lk.url, partial=lk.partial))}
         for i, lk in enumerate(page.links)
     ]
     seen: dict[tuple[str, str], int] = {}
@@ -372,7 +380,7 @@ def _rows(
             "comment_id": c.comment_id or comment_key(video_id or page_id, author, c.text, occurrence),
             "author": author, "author_as_shown": author if pseudonymize else c.author,
             "text": c.text, "published_text": c.published_text,
-            "published_at": _minus(meta.scraped_at, c.published_age_seconds),
+            **time_columns("published_at", times.comment_times[i]),
             "like_count": c.like_count, "reply_to": authors[c.reply_to] if c.reply_to else None,
             "reply_count": c.reply_count,
             "parent_comment_id": c.parent_comment_id, "edited": c.edited, "video_id": video_id,
@@ -381,7 +389,8 @@ def _rows(
         {"page_id": page_id, "position": i, "title": r.title, "channel": normalize_identifier(r.channel),
          "channel_as_shown": r.channel,
          "duration_seconds": r.duration_seconds, "view_count": r.view_count, "video_id": r.video_id,
-         "published_text": r.published_text, "source_video_id": video_id}
+         "published_text": r.published_text, "source_video_id": video_id,
+         **time_columns("published_at", times.related_times[i])}
         for i, r in enumerate(page.related)
     ]
     return {"videos": [video], "chapters": chapters, "links": links, "comments": comments,

@@ -22,6 +22,21 @@ def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Fie
     return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
 
 
+def _window(name: str) -> list[pa.Field]:
+    """The precision and the window of the derived time ``name`` (see ``pageclean.chronology``)."""
+    return [
+        _f(f"{name}_precision", pa.string(), f"how precise {name} is: exact (an instant the page gives), "
+           "second, minute, hour, day (a date shown on the page, or an age in days), week, month or "
+           "year (the unit the age was shown in: '3 years ago' is year); null when it is null"),
+        _f(f"{name}_earliest", _TS, f"the earliest {name} can be: the shown age rounded down by YouTube "
+           "('3 years ago' is 3 to 4 years before the scrape, a month 28 to 31 days, a year 365 to 366), "
+           "a shown date in any time zone; null when it is null, or unbounded (an age counted back "
+           "from a file mtime, which is only an upper bound on the scrape time)"),
+        _f(f"{name}_latest", _TS, f"the latest {name} can be (UTC); {name} lies in "
+           f"[{name}_earliest, {name}_latest]"),
+    ]
+
+
 _PAGE_ID = _f("page_id", pa.string(), "hex sha256 of the raw file's bytes; joins every table", False)
 _POSITION = "0-based order on the page"
 _VIDEO_ID = _f("video_id", pa.string(), "the page's 11-character YouTube video id, when known")
@@ -45,7 +60,9 @@ VIDEOS = pa.schema(
         _f("view_count", pa.int64(), "views (10936), from the label or the machine-readable count"),
         _f("views_text", pa.string(), "the views label as shown ('Рет қаралды 10,936')"),
         _f("published_text", pa.string(), "the publish label as shown ('Күн бұрын', 'vor 4 Jahren')"),
-        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age"),
+        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age; null, "
+           "with a warning, when one of its comments is certainly older than it"),
+        *_window("published_at"),
         _f("comment_count", pa.int64(), "comment count as the page declares it (37)"),
         _f("like_count", pa.int64(), "likes, when shown"),
         _f("duration_seconds", pa.int64(), "video length in seconds, when known"),
@@ -88,6 +105,23 @@ LINKS = pa.schema(
         _f("linked_start_seconds", pa.int64(), "t= of a YouTube video link"),
         _f("comment_position", pa.int32(), "position of the comment holding the link"),
         _VIDEO_ID,
+        _f("kind", pa.string(), "what the link points at: paper (arXiv, DOI, OpenReview, ACL Anthology, "
+           "Semantic Scholar, PubMed, publishers), code (GitHub, GitLab, Hugging Face), podcast, social, "
+           "support (Patreon, Ko-fi...), youtube (video, playlist or channel) or other; null only when a "
+           "cut URL stops before the part that decides (github.com/spon...: sponsors or a repository)"),
+        _f("arxiv_id", pa.string(), "arXiv identifier without its version (2101.06223, hep-th/9901001), "
+           "from arXiv URLs and arXiv DOIs; null when absent or cut"),
+        _f("arxiv_version", pa.int32(), "the version the link names (2101.06223v1 -> 1); null when it names "
+           "none or the URL is cut inside it"),
+        _f("doi", pa.string(), "DOI in the URL, lower-case (DOIs are case-insensitive), without the "
+           "publisher's page words (/abstract, .pdf); null when absent or cut"),
+        _f("canonical_url", pa.string(), "url with the host lower-cased, tracking parameters removed "
+           "(utm_*, si, fbclid, feature=shared...), youtu.be and m.youtube.com folded into "
+           "https://www.youtube.com/watch?v=; for a URL the page showed cut, only the part shown"),
+        _f("citation_key", pa.string(), "the work the link cites, one key for every link to it: "
+           "arxiv:<arxiv_id>, doi:<doi>, for code the repository's URL (https://github.com/<owner>/<repo>, "
+           "lower-cased on GitHub), for another paper its canonical_url; null for the other kinds and "
+           "for a cut URL whose key would run into the cut. The citations view groups by it"),
     ]
 )
 
@@ -101,7 +135,9 @@ COMMENTS = pa.schema(
         _f("author_as_shown", pa.string(), "the handle exactly as shown (the pseudonym when pseudonymized)", False),
         _f("text", pa.string(), "comment text, lines kept, reply marker removed", False),
         _f("published_text", pa.string(), "the age label as shown ('3 жыл бұрын')"),
-        _f("published_at", _TS, "scraped_at minus the shown age"),
+        _f("published_at", _TS, "scraped_at minus the shown age; null, with a warning, when a reply and the "
+           "comment it answers say the reply is older (both are nulled)"),
+        *_window("published_at"),
         _f("like_count", pa.int64(), "likes, where the page shows them"),
         _f("reply_to", pa.string(), "handle the comment replies to (leading @@handle), normalized like author"),
         _f("reply_count", pa.int64(), "replies, where the page shows them"),
@@ -123,6 +159,10 @@ RELATED_VIDEOS = pa.schema(
         _f("video_id", pa.string(), "its video id, when the page carries it"),
         _f("published_text", pa.string(), "its age label, when shown"),
         _f("source_video_id", pa.string(), "video id of the page it was listed on"),
+        _f("published_at", _TS, "scraped_at minus its age label, when the label is an age "
+           "('6 years ago'); the sidebar's ages are the only publish times the lake has of videos it "
+           "never scraped"),
+        *_window("published_at"),
     ]
 )
 

@@ -43,8 +43,9 @@ def check_raw(raw: str) -> str | None:
     return None
 
 
-def check_curated(curated: str, create: bool) -> str | None:
-    """A problem with the curated folder; with ``create`` a missing one is made, else it must exist."""
+def check_curated(curated: str, create: bool, writable: bool = True) -> str | None:
+    """A problem with the curated folder; with ``create`` a missing one is made, else it must exist;
+    with ``writable`` a file must be creatable in it."""
     url = as_url(curated)
     if url is not None:
         return _check_url(url, "curated", must_exist=not create)
@@ -58,6 +59,8 @@ def check_curated(curated: str, create: bool) -> str | None:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             return f"the curated folder {curated!r} cannot be created: {_why(exc)}."
+    if not writable:
+        return None
     try:  # os.access says yes to root on a read-only filesystem: try a real write
         with tempfile.TemporaryFile(dir=path, prefix=".pageclean-check-"):
             pass
