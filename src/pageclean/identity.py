@@ -150,6 +150,21 @@ def _length(handle: str) -> int:
     return sum(1 for c in handle if not unicodedata.category(c).startswith("M") and not _INVISIBLE.match(c))
 
 
+def _glued_handle(run: str, known: frozenset[str]) -> str:
+    """The handle at the start of an over-long run of handle characters: the longest known one,
+    else the first HANDLE_MAX_CHARS characters."""
+    for n in range(len(run) - 1, HANDLE_MIN_CHARS - 1, -1):
+        if handle_key("@" + run[:n]) in known:
+            return run[:n]
+    counted = 0
+    for i, c in enumerate(run):
+        if not unicodedata.category(c).startswith("M") and not _INVISIBLE.match(c):
+            counted += 1
+            if counted > HANDLE_MAX_CHARS:
+                return run[:i]
+    return run
+
+
 def mentions(text: str, known: frozenset[str] = frozenset(), path_from: int | None = None) -> Iterator[Mention]:
     """Every ``@handle`` in ``text``, by the facts on YouTube handles above.
 
@@ -175,6 +190,11 @@ def mentions(text: str, known: frozenset[str] = frozenset(), path_from: int | No
         if not chars:
             continue
         handle = "".join(c for c, _ in chars)
+        if _length(handle) > HANDLE_MAX_CHARS and handle_key("@" + handle) not in known:
+            # Too long for one handle: pages glue runs ("@alice" then a "0:39" link reads
+            # "@alice0:39"). A known handle it starts with is the mention; else, privacy first,
+            # the first HANDLE_MAX_CHARS characters are (a stranger's handle is never kept).
+            handle = _glued_handle(handle, known)
         while (handle[-1:] in _SENTENCE_END and handle_key("@" + handle) not in known
                and _length(handle) > HANDLE_MIN_CHARS):
             handle = handle[:-1]
