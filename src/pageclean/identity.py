@@ -169,7 +169,8 @@ def mentions(text: str, known: frozenset[str] = frozenset(), path_from: int | No
     """Every ``@handle`` in ``text``, by the facts on YouTube handles above.
 
     A mention is "@" (or "%40" in a URL) not preceded by a letter, digit or underscore (so an
-    e-mail address is not one), followed by 3 to 30 handle characters; a trailing period is the
+    e-mail address is not one), followed by 3 to 30 handle characters (a longer run is a handle
+    glued to the next text: see _glued_handle); a trailing period is the
     sentence's when 3 characters are left without it. ``known`` (:func:`handle_key` of the handles
     the page shows as authors) are mentions at any length, trailing period included. Pseudonyms
     are never mentions, so scrubbing twice is a no-op.
