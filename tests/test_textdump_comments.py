@@ -95,3 +95,22 @@ def test_russian_button_row():
     ))
     assert page.ui_language == "ru"
     assert [(c.text, c.like_count) for c in page.comments] == [("Отлично\nСпасибо", 12), ("Какой год?", 2024)]
+
+
+def _founding_with_header(header: str) -> str:
+    from pathlib import Path
+
+    founding = Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt"
+    return founding.read_text(encoding="utf-8").replace("Пікірлер: 37", header)
+
+
+def test_unread_comments_header_found_by_its_place():
+    """A comments header no catalog reads (here an invented one in the founding example) is the
+    short count line right before the first comment: it stays out of the description, the count
+    stays null and a warning names it; the comments parse as before."""
+    kazakh = parse_textdump(_founding_with_header("Пікірлер: 37"))
+    page = parse_textdump(_founding_with_header("37 zorbs"))
+    assert page.description == kazakh.description
+    assert page.comment_count is None
+    assert any(w.startswith("comments header '37 zorbs' not recognised") for w in page.warnings)
+    assert len(page.comments) == len(kazakh.comments) == 37
