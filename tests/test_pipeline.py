@@ -12,7 +12,7 @@ from pageclean.pipeline import PageMeta, parse_sidecar, process_page
 NOW = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 
 # A Russian-UI dump in the founding example's layout, built from the real ru strings of
-# shared/corpus/README.md ("7 744 083 просмотра" with NBSP groups, "2 недели назад", "Год назад").
+# tests/fixtures/ui_strings_seen.md ("7 744 083 просмотра" with NBSP groups, "2 недели назад", "Год назад").
 # No record of YouTube's Russian comments header was found, so its line ("Комментарии: 2") is one
 # pageclean cannot read: the dump shows what a page with an unread header gives.
 RU_DUMP = "\n".join([
