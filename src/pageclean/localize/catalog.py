@@ -67,8 +67,11 @@ DEFAULT_ORDER: tuple[str, ...] = (
 _RANK = {code: i for i, code in enumerate(DEFAULT_ORDER)}
 for _code in HL_CODES:
     _base = _code.split("-")[0]
-    # Regional variants rank right after everything else but keep their base's relative order.
-    _RANK.setdefault(_code, 1000 + _RANK.get(_base, 500) if "-" in _code else 500 + len(_RANK))
+    # Regional variants rank right after everything else but keep their base's relative order;
+    # variants of one base follow YouTube's menu order, so no two codes share a rank (ties sorted
+    # by rank must not depend on set iteration order, which changes between processes).
+    _RANK.setdefault(_code, 100_000 + 100 * _RANK.get(_base, 500) + HL_CODES.index(_code)
+                     if "-" in _code else 500 + len(_RANK))
 
 
 def rank(code: str) -> int:
