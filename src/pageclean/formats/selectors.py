@@ -132,6 +132,45 @@ WALKED_KEYS = frozenset(
         TOGGLE_BUTTON,
     }
 )
+# Keys whose subtrees hold no renderer we read, in any layout seen: images, tracking and logging,
+# screen-reader labels, badges, the masthead, the response's own context (read by path), and the
+# 2024 entity store (comment payloads are read by path from its mutations). The walk does not
+# enter them; on the served watch page they are most of the tree.
+PRUNED_KEYS = frozenset(
+    {
+        "thumbnail",
+        "thumbnails",
+        "thumbnailOverlays",
+        "richThumbnail",
+        "accessibility",
+        "accessibilityData",
+        "commandMetadata",
+        "webCommandMetadata",
+        "loggingDirectives",
+        "icon",
+        "ownerBadges",
+        "badges",
+        "topbar",
+        "responseContext",
+        "frameworkUpdates",
+    }
+)
+# Renderers read whole, by path, that never hold another renderer the walk looks for: once one is
+# recorded, the walk does not go inside it (a related-video card is ~100 nodes of thumbnails,
+# menus and endpoints). Not the like buttons: ``likeButtonViewModel`` nests another one.
+LEAF_RENDERERS = frozenset(
+    {
+        COMPACT_VIDEO,
+        MOBILE_VIDEO,
+        LOCKUP,
+        CHAPTER,
+        VIEW_COUNT,
+        OWNER,
+        SLIM_OWNER,
+        COMMENTS_HEADER,
+        COMMENTS_ENTRY_HEADER,
+    }
+)
 
 # --- legacy (2017) server-rendered DOM ---------------------------------------------------------
 
