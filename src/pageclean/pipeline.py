@@ -117,21 +117,21 @@ def _parse_html(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
 
 def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     from pageclean.formats.innertube import parse_innertube
-    from pageclean.formats.jsonscript import close_truncated
+    from pageclean.formats.jsonscript import close_truncated, loads
 
     decoded = decode_bytes(data)
     repairs.extend(decoded.repairs)
     text = decoded.text
     lost: str | None = None
     try:
-        obj = json.loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
+        obj = loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
     except json.JSONDecodeError as exc:
         start = len(text) - len(text.lstrip())
         closed = close_truncated(text, start, len(text))  # None unless the text ends mid-object
         if closed is None:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         try:
-            obj = json.loads(closed[0])
+            obj = loads(closed[0])
         except json.JSONDecodeError:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         lost = (f"the file ends inside the JSON object; everything after character {closed[1]:,} "
