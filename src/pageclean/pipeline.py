@@ -136,7 +136,7 @@ def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         lost = (f"the file ends inside the JSON object; everything after character {closed[1]:,} "
                 f"of {len(text):,} is lost")
-    if not isinstance(obj, dict):
+    if not isinstance(obj, dict | list):  # a list may be m.youtube.com's pbj array of parts
         raise RejectError("bad_json", f"The JSON holds a {type(obj).__name__}, not an object.")
     page = parse_innertube(obj)
     if lost:
@@ -263,7 +263,8 @@ def _rows(
     if page.video_id and url_video_id and page.video_id != url_video_id:
         warnings.append(f"the page is video {page.video_id} but the sidecar URL names {url_video_id}")
     if not (page.title or video_id or page.comments):
-        raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
+        said = f" YouTube's message: {page.availability_reason!r}." if page.availability_reason else ""
+        raise RejectError("no_content", f"The page parsed but holds no title, video id or comments.{said}")
 
     authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
     published_at = page.published_date or _minus(meta.scraped_at, page.published_age_seconds)
@@ -290,6 +291,8 @@ def _rows(
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
         "description": page.description,
+        "availability": page.availability,
+        "availability_reason": page.availability_reason,
         "chapter_count": len(page.chapters),
         "link_count": len(page.links),
         "comment_rows": len(page.comments),
@@ -305,7 +308,7 @@ def _rows(
         {"page_id": page_id, "position": i, "start_seconds": c.start_seconds,
          "end_seconds": c.end_seconds if c.end_seconds is not None else
          (page.duration_seconds if i == len(page.chapters) - 1 else None),
-         "title": c.title, "video_id": video_id}
+         "title": c.title, "source": c.source, "video_id": video_id}
         for i, c in enumerate(page.chapters)
     ]
     links = [

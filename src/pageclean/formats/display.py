@@ -241,7 +241,7 @@ def comments_header(found: Collected) -> tuple[str | None, list[str]]:
         if text := first_text(entry.get("commentCount")):
             return text, labels
     for panel in found.all(sel.ENGAGEMENT_PANEL):
-        if sel.COMMENTS_PANEL_ID not in (panel.get("panelIdentifier"), panel.get("targetId")):
+        if not {panel.get("panelIdentifier"), panel.get("targetId")}.intersection(sel.COMMENTS_PANEL_IDS):
             continue
         header = obj_at(panel, "header", sel.PANEL_HEADER)
         if title := first_text(header.get("title")):
@@ -272,13 +272,18 @@ def description_text(details: dict, micro: dict, secondary: dict, found: Collect
 
 
 def chapters_from_json(found: Collected, duration: int | None) -> list[Chapter]:
-    """Chapters from the player bar, else from the chapter engagement panels (yt-dlp's order)."""
+    """Chapters from the player bar, else from the chapter engagement panels (yt-dlp's order).
+
+    Their ``source`` is ``creator``, or ``auto`` when they come from YouTube's automatic-chapters
+    panel.
+    """
     bar = [(to_int(c.get("timeRangeStartMillis")), first_text(c.get("title"))) for c in found.all(sel.CHAPTER)]
     pairs = [(ms // 1000, title) for ms, title in bar if ms is not None and title]
+    source = "creator"
     if not pairs:
-        pairs = _panel_chapters(found)
+        pairs, source = _panel_chapters(found)
     unique = sorted(set(pairs))
-    chapters = [Chapter(start_seconds=start, title=title) for start, title in unique]
+    chapters = [Chapter(start_seconds=start, title=title, source=source) for start, title in unique]
     for chapter, following in itertools.pairwise(chapters):
         chapter.end_seconds = following.start_seconds
     if chapters and duration and duration > chapters[-1].start_seconds:
@@ -286,7 +291,7 @@ def chapters_from_json(found: Collected, duration: int | None) -> list[Chapter]:
     return chapters
 
 
-def _panel_chapters(found: Collected) -> list[tuple[int, str]]:
+def _panel_chapters(found: Collected) -> tuple[list[tuple[int, str]], str]:
     panels = found.all(sel.ENGAGEMENT_PANEL)
     preferred = [p for p in panels if p.get("panelIdentifier") in sel.CHAPTER_PANEL_IDS]
     for panel in preferred or panels:
@@ -300,8 +305,8 @@ def _panel_chapters(found: Collected) -> list[tuple[int, str]]:
             if title and start is not None:
                 pairs.append((start, title))
         if pairs:
-            return pairs
-    return []
+            return pairs, sel.CHAPTER_PANEL_SOURCES.get(panel.get("panelIdentifier"), "creator")
+    return [], "creator"
 
 
 

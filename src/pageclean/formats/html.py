@@ -26,13 +26,16 @@ from pageclean.model import Comment, Link, ParsedPage, RelatedVideo
 _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _WS = re.compile(r"\s+")
+# One search for any rendered-DOM marker: six ``in`` scans of a 1 MB page cost ~1 ms, one regex
+# with their common prefix ``<yt`` less than half.
+_RENDERED = re.compile("|".join(re.escape(marker) for marker in sel.RENDERED_MARKERS))
 
 
 def parse_html(text: str) -> ParsedPage:
     """One watch page's HTML (decoded str) -> ParsedPage, or ``RejectError(not_a_watch_page)``."""
     found = {name: jsonscript.find_assigned(text, name) for name in (sel.INITIAL_DATA_VAR, sel.PLAYER_RESPONSE_VAR)}
     initial, player = (f.value if f is not None else None for f in found.values())
-    rendered = any(marker in text for marker in sel.RENDERED_MARKERS)
+    rendered = _RENDERED.search(text) is not None
     if initial is not None:
         it.reject_non_watch(initial)
     hints = language_hints(text)

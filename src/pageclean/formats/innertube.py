@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 from pageclean import localize
 from pageclean.errors import RejectError
 from pageclean.extract.chapters import chapters_from_description
 from pageclean.formats import selectors as sel
+from pageclean.formats.availability import availability
 from pageclean.formats.display import (
     RawComment,
     RawRelated,
@@ -43,16 +45,42 @@ def parse_innertube(obj: object) -> ParsedPage:
     """One saved InnerTube response (already ``json.loads``-ed) -> ParsedPage.
 
     Accepts a ``next`` response or bare ytInitialData, a ``player`` response, the 2019-2020
-    ``{"response": ..., "playerResponse": ...}`` wrapper, and comment continuations (which carry
-    no video metadata: ``video_id`` stays None for the pipeline to fill from the sidecar).
+    ``{"response": ..., "playerResponse": ...}`` wrapper, m.youtube.com's ``pbj`` arrays of parts
+    (the watch page and comment continuations), and comment continuations (which carry no video
+    metadata: ``video_id`` stays None for the pipeline to fill from the sidecar).
     """
+    if isinstance(obj, list) and (merged := merge_pbj_parts(obj)) is not None:
+        obj = merged
     if not isinstance(obj, dict):
         raise RejectError(
             "bad_json",
-            f"The JSON document is a {type(obj).__name__}, not an object; InnerTube responses are objects.",
+            f"The JSON document is a {type(obj).__name__}, not an object; InnerTube responses are objects "
+            "(or m.youtube.com pbj arrays of response parts).",
         )
     initial, player = split_response(obj)
     return build_page(initial, player, parser=PARSER, hl_hints=[])
+
+
+def merge_pbj_parts(parts: list) -> dict | None:
+    """m.youtube.com's ``pbj=1`` array (``[{"page": ...}, {"response": ...}, {"timing": ...}]``)
+    as one ``{"page": ..., "response": ..., ...}`` object; None when ``parts`` is not such an array.
+
+    >>> merge_pbj_parts([{"page": "watch"}, {"response": {"contents": {}}}, {"timing": {}}])
+    {'page': 'watch', 'response': {'contents': {}}, 'timing': {}}
+    >>> merge_pbj_parts([{"videoId": "Ab3dEf6hIj0"}]) is None
+    True
+    """
+    if not parts or not all(isinstance(part, dict) for part in parts):
+        return None
+    if not all(sel.PBJ_PART_KEYS.intersection(part) for part in parts if part):
+        return None
+    merged: dict = {}
+    for part in parts:
+        for key, value in part.items():
+            merged.setdefault(key, value)  # the first part that holds a key is the one kept
+    if not any(isinstance(merged.get(key), dict) for key in (sel.PBJ_RESPONSE_KEY, sel.PBJ_PLAYER_KEY)):
+        return None
+    return merged
 
 
 def split_response(obj: dict) -> tuple[dict | None, dict | None]:
@@ -254,6 +282,13 @@ def build_page(
         warnings=[*raw.warnings, *warnings],
     )
     _fill_counts(page, raw, language)
+    page.availability, page.availability_reason, notes = availability(initial, player, found, raw.title is not None)
+    page.warnings.extend(notes)
+    if raw.video_id and raw.title is None and page.availability is None and not comments_raw:
+        page.warnings.append(
+            f"the response names video {raw.video_id} but holds none of its metadata (title, channel, "
+            "counts) and no message saying why"
+        )
     page.chapters = chapters_from_json(found, raw.duration_seconds) or chapters_from_description(
         raw.description, raw.duration_seconds, page.warnings
     )
@@ -315,11 +350,24 @@ def finish_related(item: RawRelated, language: str | None) -> RelatedVideo:
 
 
 def _response_hl(response: dict | None) -> list[tuple[str, str]]:
-    """``hl`` from ``responseContext.serviceTrackingParams`` (``{"key": "hl", "value": ...}``)."""
+    """The request's ``hl`` where a response repeats it: ``responseContext.serviceTrackingParams``
+    (``{"key": "hl", "value": ...}``) and the ``hl=`` of a player response's caption-track URLs
+    (the track names are in that language)."""
     hints: list[tuple[str, str]] = []
     for service in list_at(response, "responseContext", "serviceTrackingParams"):
         for param in list_at(service, "params"):
             if dig(param, "key") == "hl" and isinstance(value := dig(param, "value"), str):
                 hints.append((value, "responseContext.serviceTrackingParams hl"))
+    for track in list_at(response, *sel.CAPTION_TRACKS_PATH):
+        url = dig(track, "baseUrl")
+        if not isinstance(url, str):
+            continue
+        try:
+            values = parse_qs(urlsplit(url).query).get("hl")
+        except ValueError:  # a URL urlsplit refuses carries no usable hl
+            continue
+        if values:
+            hints.append((values[0], "the hl of the player's caption-track URL"))
+            break
     return hints
 
