@@ -236,7 +236,9 @@ REASON_CUES: dict[str, tuple[tuple[str, str], ...]] = {
         ("confirm your age", "age_restricted"),
         ("age-restricted", "age_restricted"),
     ),
-    "UNPLAYABLE": (("members", "members_only"),),
+    # "This video is only available to Music Premium members" is a paid service, not a channel's
+    # members: NewPipe tests "Music Premium" before "members".
+    "UNPLAYABLE": (("music premium", "unplayable"), ("members", "members_only")),
     "ERROR": (("private", "private"),),
 }
 # ``playabilityStatus.desktopLegacyAgeGateReason`` marks an age gate in any language (yt-dlp).
