@@ -97,8 +97,9 @@ AGES = [
     ("1h ago", timedelta(hours=1)),
     ("3 years ago", 3 * 365 * DAY),
     ("5개월 전", 5 * 30 * DAY),
-    ("منذ يومين", 2 * DAY),
-    ("منذ سنتين", 2 * 365 * DAY),
+    # YouTube's Arabic dual prints the count too (NewPipeExtractor timeago-parser/raw/overview.json)
+    ("قبل يومين (2)", 2 * DAY),
+    ("قبل سنتين (2)", 2 * 365 * DAY),
     ("قبل شهرين", 60 * DAY),
     ("Трансляция закончилась 2 дня назад", 2 * DAY),
     ("Streamed 2 days ago", 2 * DAY),

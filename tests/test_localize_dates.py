@@ -81,3 +81,96 @@ def test_numberless_counts(text: str, language: str | None, kind: str, expected:
     assert parse_count(text, language) == expected
     label = match_label(text, language, [kind])
     assert label is not None and (label.kind, label.value) == (kind, expected)
+
+
+# dateText strings YouTube sent to requests with hl=en-GB and hl=de-DE, recorded in
+# TeamNewPipe/NewPipeExtractor @ 43f8e6ebeef469db7c5328714bc5f33c9f06f092 :
+# extractor/src/test/resources/mocks/v1/org/schabi/newpipe/extractor/services/youtube/<path>.
+# Expected values are the dates the strings say; for the two watch pages with "Sept" the same
+# response's microformat publishDate (2010-09-09T08:40:44-07:00, 2017-09-22T05:15:21-07:00)
+# agrees.
+RECORDED_DATE_TEXTS = [
+    ("9 Sept 2010", "en-GB", date(2010, 9, 9), "stream/youtubestreamextractorcontroversial/generated_mock_8.json"),
+    ("22 Sept 2017", "en-GB", date(2017, 9, 22), "stream/youtubestreamextractorunlisted/generated_mock_8.json"),
+    ("1 Sept 2014", "en-GB", date(2014, 9, 1), "youtubecommentsextractor/emptycomment/generated_mock_2.json"),
+    ("28 Jan 2015", "en-GB", date(2015, 1, 28),
+     "stream/youtubestreamextractordefault/cclicensed/generated_mock_8.json"),
+    ("22 May 2019", "en-GB", date(2019, 5, 22), "stream/youtubestreamextractordefault/unlisted/generated_mock_8.json"),
+    ("3 Jul 2022", "en-GB", date(2022, 7, 3),
+     "stream/youtubestreamextractordefault/licenseddoctor/generated_mock_8.json"),
+    ("Started streaming on 4 Jun 2026", "en-GB", date(2026, 6, 4),
+     "stream/youtubestreamextractorlivestream/generated_mock_8.json"),
+    ("Streamed live on 26 Nov 2022", "en-GB", date(2022, 11, 26),
+     "youtubecommentsextractor/formatting/generated_mock_2.json"),
+    ("27.04.2021", "de", date(2021, 4, 27), "youtubecommentsextractor/localizedvotecount/generated_mock_2.json"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "hl", "expected", "source"), RECORDED_DATE_TEXTS)
+def test_recorded_date_texts(text: str, hl: str, expected: date, source: str) -> None:
+    """YouTube's own dateText reads right with the request's hl, with the family's main code
+    (what detection gives when en and en-GB labels tie: en must know en-GB's "Sept") and with none."""
+    assert parse_date(text, hl) == expected
+    assert parse_date(text, hl.split("-")[0]) == expected
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [("9 Sep 2010", "en-GB", date(2010, 9, 9)),  # CLDR en's abbreviation, in an en-GB page
+     ("9 sept. 2010", "es-419", date(2010, 9, 9)),  # CLDR es's, in an es-419 page
+     ("9 juil. 2010", "fr-CA", date(2010, 7, 9)),  # CLDR fr's, in a fr-CA page (fr-CA: "juill.")
+     ("9 juill. 2010", "fr", date(2010, 7, 9))],
+)  # fmt: skip
+def test_regional_month_abbreviations(text: str, language: str, expected: date) -> None:
+    """A month abbreviation of any variant of the language is read: the variants' CLDR
+    abbreviations differ (en Sep / en-GB Sept, es sept. / es-419 sep., fr juil. / fr-CA juill.)."""
+    assert parse_date(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("03/04/2021", None),  # March 4 or April 3
+     ("03.04.2021", None),
+     ("03/04/2021", "en"),  # en writes M/d/y, en-GB and en-IN d/M/y: the family cannot tell
+     ("25.06.2011", "ja"),  # ja writes year first: a year-last date is not ja's
+     ("03/04/2021", "sv"),
+     ("25/06/2011", "lt")],
+)  # fmt: skip
+def test_ambiguous_numeric_dates_are_null(text: str, language: str | None) -> None:
+    """Without a language, or in a locale that writes year first, a year-last numeric date is not
+    read by a default order (it was month-first for '/', day-first otherwise)."""
+    assert parse_date(text, language) is None
+
+
+def test_unknown_locale_has_no_numeric_order() -> None:
+    """A locale Babel does not know has no field order (it was day-month-year by default)."""
+    from pageclean.localize.dates import numeric_order, year_last_orders
+
+    assert numeric_order("qq") is None
+    assert year_last_orders("qq") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [("25.06.2011", None, date(2011, 6, 25)),  # only day-first is a valid date
+     ("3/25/2021", None, date(2021, 3, 25)),  # only month-first is
+     ("03/04/2021", "en-GB", date(2021, 4, 3)),  # the regional code is specific: d/M/y
+     ("03.04.2021", "de", date(2021, 4, 3))],
+)  # fmt: skip
+def test_unambiguous_numeric_dates(text: str, language: str | None, expected: date) -> None:
+    """A year-last numeric date is read when exactly one of the language's orders gives a date."""
+    assert parse_date(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Version 2.1.2021 released", None), ("Version 2.1.2021 released", "de"),
+     ("We met on Mar 3, 2021 at NeurIPS", None), ("v2.1.2021", "de"), ("build 1.2.3.2021", "de"),
+     ("The talk on 3 March 2021 was great", "en"),
+     ("we all agreed long ago that the meeting should be held on 3 March 2021", "en")],
+)  # fmt: skip
+def test_dates_inside_sentences_are_not_dates(text: str, language: str | None) -> None:
+    """Text on both sides of a date, more than a wrapper's words on one side, or a numeric date
+    glued to a letter or dot: not a date."""
+    assert parse_date(text, language) is None

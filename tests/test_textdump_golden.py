@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pageclean.formats.textdump import parse_textdump
 from pageclean.pipeline import PageMeta, process_page
 
 SCRAPED_AT = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
@@ -27,12 +28,27 @@ def test_video_fields(rows, founding_gold):
     want = founding_gold["video"]
     for key in ("title", "channel", "view_count", "views_text", "published_text", "comment_count", "ui_language"):
         assert video[key] == want[key], key
-    assert video["published_at"] == SCRAPED_AT - timedelta(days=want["published_age_days"])
+    assert video["published_at"] == want["published_at"]
     assert video["video_id"] == "0LVQhh0Z0Ws"
     assert video["scraped_at_source"] == "sidecar"
     assert video["source_format"] == "textdump"
     assert video["encoding_repairs"] == []
-    assert video["warnings"] == []
+
+
+def test_publish_time_conflict_is_the_only_warning(rows, founding_gold):
+    """The video's age ("a day ago") is younger than its comments' ("3 years ago"): published_at is
+    null and one warning quotes both ages; the complete dump raises nothing else (no cut-off)."""
+    conflict = founding_gold["video"]["published_at_conflict"]
+    [warning] = rows["videos"][0]["warnings"]
+    assert repr(conflict["video_age"]) in warning
+    assert f"comment {conflict['earliest_comment_position']}'s {conflict['earliest_comment_age']!r}" in warning
+    assert "@" not in warning  # a warning names the comment by position, never its author
+
+
+def test_video_age_is_still_read(founding_bytes, founding_gold):
+    """The age line itself is read as shown ("Күн бұрын" is a day); only the derived time is dropped."""
+    page = parse_textdump(founding_bytes.decode("utf-8"))
+    assert page.published_age_seconds == founding_gold["video"]["published_age_days"] * 86400
 
 
 def test_description_is_content_only(rows, founding_gold):

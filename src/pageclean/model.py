@@ -24,6 +24,9 @@ class Link:
     display_text: str
     label: str | None = None
     truncated: bool = False
+    # The url is only the part the page showed before cutting it (a text dump's "arxiv.org/ab..."),
+    # not a real href: ids and the canonical URL must not be read past the cut.
+    partial: bool = False
     # Set when the link points at a YouTube video (``/watch?v=ID&t=754s``, ``youtu.be/ID``).
     linked_video_id: str | None = None
     linked_start_seconds: int | None = None

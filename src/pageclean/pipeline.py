@@ -10,13 +10,15 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from pageclean import __version__
+from pageclean.chronology import page_times
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
+from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
 from pageclean.identity import Pseudonymizer, normalize_identifier
@@ -225,10 +227,6 @@ def reject_row(
     }
 
 
-def _minus(scraped_at: datetime, seconds: int | None) -> datetime | None:
-    return None if seconds is None else scraped_at - timedelta(seconds=seconds)
-
-
 def comment_key(video_or_page: str, author: str, text: str, occurrence: int) -> str:
     """A stable id for a comment the page gave no id to: same comment, same id, across scrapes."""
     raw = "\x1f".join((video_or_page, author, text, str(occurrence)))
@@ -267,7 +265,8 @@ def _rows(
         raise RejectError("no_content", f"The page parsed but holds no title, video id or comments.{said}")
 
     authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
-    published_at = page.published_date or _minus(meta.scraped_at, page.published_age_seconds)
+    times = page_times(page, meta.scraped_at)  # nulls a time the page's own order contradicts
+    warnings += times.warnings
     video = {
         "page_id": page_id,
         "source_path": meta.source_path,
@@ -286,7 +285,7 @@ def _rows(
         "view_count": page.view_count,
         "views_text": page.views_text,
         "published_text": page.published_text,
-        "published_at": published_at,
+        "published_at": times.video,
         "comment_count": page.comment_count,
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
@@ -315,7 +314,8 @@ def _rows(
         {"page_id": page_id, "position": i, "url": lk.url, "domain": lk.domain, "label": lk.label,
          "truncated": lk.truncated, "origin": lk.origin, "display_text": lk.display_text,
          "linked_video_id": lk.linked_video_id, "linked_start_seconds": lk.linked_start_seconds,
-         "comment_position": lk.comment_position, "video_id": video_id}
+         "comment_position": lk.comment_position, "video_id": video_id,
+         **asdict(describe_link(lk.url, partial=lk.partial))}
         for i, lk in enumerate(page.links)
     ]
     seen: dict[tuple[str, str], int] = {}
@@ -328,7 +328,7 @@ def _rows(
             "comment_id": c.comment_id or comment_key(video_id or page_id, author, c.text, occurrence),
             "author": author, "author_as_shown": author if pseudonymize else c.author,
             "text": c.text, "published_text": c.published_text,
-            "published_at": _minus(meta.scraped_at, c.published_age_seconds),
+            "published_at": times.comments[i],
             "like_count": c.like_count, "reply_to": authors[c.reply_to] if c.reply_to else None,
             "reply_count": c.reply_count,
             "parent_comment_id": c.parent_comment_id, "edited": c.edited, "video_id": video_id,

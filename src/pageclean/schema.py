@@ -45,7 +45,8 @@ VIDEOS = pa.schema(
         _f("view_count", pa.int64(), "views (10936), from the label or the machine-readable count"),
         _f("views_text", pa.string(), "the views label as shown ('Рет қаралды 10,936')"),
         _f("published_text", pa.string(), "the publish label as shown ('Күн бұрын', 'vor 4 Jahren')"),
-        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age"),
+        _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age; null, "
+           "with a warning, when one of its comments is certainly older than it"),
         _f("comment_count", pa.int64(), "comment count as the page declares it (37)"),
         _f("like_count", pa.int64(), "likes, when shown"),
         _f("duration_seconds", pa.int64(), "video length in seconds, when known"),
@@ -96,6 +97,19 @@ LINKS = pa.schema(
         _f("linked_start_seconds", pa.int64(), "t= of a YouTube video link"),
         _f("comment_position", pa.int32(), "position of the comment holding the link"),
         _VIDEO_ID,
+        _f("kind", pa.string(), "what the link points at: paper (arXiv, DOI, OpenReview, ACL Anthology, "
+           "Semantic Scholar, PubMed, publishers), code (GitHub, GitLab, Hugging Face), podcast, social, "
+           "support (Patreon, Ko-fi...), youtube (video, playlist or channel) or other; null only when a "
+           "cut URL stops before the part that decides (github.com/spon...: sponsors or a repository)"),
+        _f("arxiv_id", pa.string(), "arXiv identifier without its version (2101.06223, hep-th/9901001), "
+           "from arXiv URLs and arXiv DOIs; null when absent or cut"),
+        _f("arxiv_version", pa.int32(), "the version the link names (2101.06223v1 -> 1); null when it names "
+           "none or the URL is cut inside it"),
+        _f("doi", pa.string(), "DOI in the URL, lower-case (DOIs are case-insensitive), without the "
+           "publisher's page words (/abstract, .pdf); null when absent or cut"),
+        _f("canonical_url", pa.string(), "url with the host lower-cased, tracking parameters removed "
+           "(utm_*, si, fbclid, feature=shared...), youtu.be and m.youtube.com folded into "
+           "https://www.youtube.com/watch?v=; for a URL the page showed cut, only the part shown"),
     ]
 )
 
@@ -109,7 +123,8 @@ COMMENTS = pa.schema(
         _f("author_as_shown", pa.string(), "the handle exactly as shown (the pseudonym when pseudonymized)", False),
         _f("text", pa.string(), "comment text, lines kept, reply marker removed", False),
         _f("published_text", pa.string(), "the age label as shown ('3 жыл бұрын')"),
-        _f("published_at", _TS, "scraped_at minus the shown age"),
+        _f("published_at", _TS, "scraped_at minus the shown age; null, with a warning, when a reply and the "
+           "comment it answers say the reply is older (both are nulled)"),
         _f("like_count", pa.int64(), "likes, where the page shows them"),
         _f("reply_to", pa.string(), "handle the comment replies to (leading @@handle), normalized like author"),
         _f("reply_count", pa.int64(), "replies, where the page shows them"),

@@ -9,28 +9,14 @@ http(s) URLs are ever emitted; ``javascript:``, ``data:`` and the like are dropp
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from functools import cache
+from importlib import resources
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from pageclean.extract.chapters import parse_timestamp
 from pageclean.model import Link
-
-# Top-level domains accepted for a bare domain with no path ("gradientscience.org"). With a path
-# ("myrtle.ai/learn/...") any alphabetic TLD of two letters or more is accepted. The list keeps
-# "node.js" or "e.g" in a sentence from becoming a link.
-COMMON_TLDS = frozenset(
-    {
-        "com", "org", "net", "edu", "gov", "io", "ai", "co", "me", "dev", "app", "info", "biz", "tv",
-        "fm", "ly", "gl", "gg", "to", "be", "us", "uk", "de", "fr", "es", "it", "nl", "ru", "kz", "ua",
-        "pl", "jp", "cn", "kr", "in", "br", "ca", "au", "ch", "se", "no", "fi", "dk", "at", "cz", "sk",
-        "hu", "ro", "bg", "gr", "tr", "il", "ir", "sa", "ae", "eg", "za", "ng", "ke", "mx", "ar", "cl",
-        "pe", "ve", "id", "my", "sg", "th", "vn", "ph", "pk", "bd", "lk", "np", "mn", "uz", "kg", "tj",
-        "am", "ge", "az", "by", "lt", "lv", "ee", "is", "ie", "pt", "lu", "hr", "si", "rs", "ba",
-        "mk", "al", "md", "xyz", "site", "online", "tech", "ml", "page", "blog", "news", "wiki",
-        "link", "ms", "sh", "so", "st", "cc", "ws", "ninja", "academy", "science", "studio", "art",
-        "design", "pro", "club", "live", "stream", "video", "youtube", "google",
-    }
-)
 
 # A display URL: optional scheme, dotted host, optional path; stops at whitespace and at the
 # closing brackets and quotes that wrap links in prose.
@@ -52,6 +38,15 @@ MAX_START_SECONDS = 366 * 24 * 3600
 # Characters that can hide a scheme ("java\tscript:", "java\u200bscript:").
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+@cache
+def _bare_host_tlds() -> frozenset[str]:
+    """Last labels that make a bare host a link: common web TLDs that are not file extensions
+    (data/display_urls.toml says why and where each list comes from)."""
+    path = resources.files("pageclean.extract") / "data" / "display_urls.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))["bare_hosts"]
+    return frozenset(data["common_tlds"]) - frozenset(data["file_extensions"])
 
 
 def domain_of(url: str) -> str | None:
@@ -212,13 +207,17 @@ def _from_display(display: str, origin: str, label: str | None) -> Link | None:
     url = core if re.match(r"^https?://", core, re.I) else "https://" + core
     link = link_from_href(url, display, origin, label)
     if link is not None:
-        link.truncated = truncated
+        link.truncated = link.partial = truncated
     return link
 
 
 def _is_url_shaped(m: re.Match[str]) -> bool:
-    has_path = bool(m["path"]) or m["url"].lower().startswith(("http://", "https://", "www."))
-    return has_path or m["tld"].lower() in COMMON_TLDS
+    """The display-URL rule of data/display_urls.toml: a scheme, a path or ``www.``; or a bare
+    host whose last label, written in lower case, is a common web TLD and not a file extension
+    ("gradientscience.org" yes; "ASP.NET", "README.md", "setup.sh" no)."""
+    if m["path"] or m["url"].lower().startswith(("http://", "https://", "www.")):
+        return True
+    return m["tld"] in _bare_host_tlds()
 
 
 def links_from_text(text: str | None, origin: str) -> list[Link]:

@@ -24,7 +24,7 @@ suffixes, separators and relative-time patterns; the TOML corrections win where 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ._text import clean
@@ -56,6 +56,9 @@ class Label:
     english: str  # "10,936 views", "3 years ago", "37 Comments"
     language: str | None  # hl code of the catalog that matched
     status: str | None = None  # "premiered" | "streamed" | "edited" | "scheduled" ... for ages
+    # The unit an age was shown in ("year" for "3 жыл бұрын"): value alone cannot tell "1 week"
+    # from "7 days", and a shown age is a window one unit wide. Provenance, not part of equality.
+    unit: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ def match_label(
     catalog is searched instead of all of them.
 
     >>> match_label("Пікірлер: 37")
-    Label(kind='comments', value=37, english='37 Comments', language='kk', status=None)
+    Label(kind='comments', value=37, english='37 Comments', language='kk', status=None, unit=None)
     >>> match_label("Streamed 2 days ago").english
     'Streamed 2 days ago'
     >>> match_label("I think 3 years ago I saw this") is None
@@ -133,7 +136,8 @@ def match_label(
             return _date_label(line, code)
         return None
     hit = hits[0]
-    return Label(hit.entry.kind, hit.value, _english(hit), hit.entry.language, hit.status)
+    unit = hit.entry.unit if hit.entry.kind == "age" else None
+    return Label(hit.entry.kind, hit.value, _english(hit), hit.entry.language, hit.status, unit)
 
 
 def _date_label(line: str, code: str | None) -> Label | None:
@@ -152,10 +156,11 @@ def _date_label(line: str, code: str | None) -> Label | None:
 def parse_date(text: str, language: str | None = None) -> date | None:
     """The first absolute date in the text, with CLDR's month names and field order (Babel).
 
-    Numeric dates need a four-digit year; their order is the language's (de 25.06.2011 is
-    day first, en 3/25/2021 month first); without a language, '/' reads month first and
-    '.'/'-' day first. A year-first date (2021-03-03, 2021年3月3日, 2021. 3. 3.) is always
-    year-month-day.
+    Numeric dates need a four-digit year. A year-first date (2021-03-03, 2021年3月3日,
+    2021. 3. 3.) is year-month-day; a year-last one is read only when exactly one of the
+    language's orders (any order without a language) gives a date: de 25.06.2011 is June 25,
+    "03/04/2021" without a language is None. A date inside a sentence is None. The rules and
+    their sources: ``pageclean.localize.dates``.
 
     >>> parse_date("Premiered Mar 3, 2021"), parse_date("Hochgeladen am 25.06.2011", "de")
     (datetime.date(2021, 3, 3), datetime.date(2011, 6, 25))

@@ -325,6 +325,7 @@ def load_catalog(code: str) -> Catalog:
         data = _read_toml(layer)
         _apply_toml(cat, data, set(wrappers), loc)
         sources.extend(data.get("meta", {}).get("sources", []))
+        sources.extend(data.get("ages", {}).get("sources", []))
         sources.extend(data.get("chrome", {}).get("sources", []))
     cat.sources = tuple(sources)
     for suffix in cat.suffixes:  # "Рет қаралды 22 М." ends with the affix

@@ -1,5 +1,34 @@
 """Absolute dates as YouTube prints them ("Premiered Mar 3, 2021", "Hochgeladen am 25.06.2011",
-"3 мар. 2021 г.", "2021年3月3日"), read with CLDR month names and date-pattern order from Babel."""
+"3 мар. 2021 г.", "2021年3月3日"), read with CLDR month names and date-pattern order from Babel.
+
+What YouTube prints: a watch page's ``dateText`` is the UI locale's CLDR *medium* date pattern,
+optionally inside a status wrapper. Recorded next responses show it for en-GB, "9 Sept 2010",
+"22 Sept 2017", "Started streaming on 4 Jun 2026" (CLDR en-GB medium ``d MMM y``, abbreviated
+September "Sept"), and for de, "27.04.2021" (CLDR de medium ``dd.MM.y``): TeamNewPipe/NewPipeExtractor
+@ 43f8e6ebeef469db7c5328714bc5f33c9f06f092 : extractor/src/test/resources/mocks/v1/org/schabi/newpipe/
+extractor/services/youtube/stream/youtubestreamextractorcontroversial/generated_mock_8.json and
+.../youtube/youtubecommentsextractor/localizedvotecount/generated_mock_2.json (request ``hl``
+en-GB and de-DE). So most locales print a month word and only some a numeric date.
+
+The rules, each one there so that no date is a guess:
+
+- Month words are CLDR's names and abbreviations of the language *and of its regional variants*
+  (en reads en-GB's "Sept", es-419 reads es's "sept."): detection may give the family's main code
+  for a regional page, and a month word means the same month in every variant (no variant
+  disagrees; a word that did would be dropped).
+- A year-first numeric date (2021-03-03, 2021. 3. 3.) is year-month-day in every locale.
+- A year-last numeric date (25.06.2011) is read in the field orders the language writes: its own
+  CLDR pattern, and for a family's main code also its variants' (en M/d/y, en-GB d/M/y). It is a
+  date only when exactly one reading is valid: "3/25/2021" in en is March 25, "03/04/2021" in en
+  is null. Without a language every order counts, so "03/04/2021" is null and "25.06.2011" is
+  June 25. A locale that writes year first (ja, sv, hu...) or one Babel does not know has no
+  year-last order, so such a date is null there, never day-month-year by default.
+- Two-digit years are null: YouTube prints four.
+- A date inside a sentence is no date: text on both sides of it ("Version 2.1.2021 released",
+  "We met on Mar 3, 2021 at NeurIPS") makes it null unless the two sides are a wrapper the
+  catalogs know; text on one side ("Started streaming on 4 Jun 2026") may be at most a wrapper's
+  length; a numeric date glued to a letter or dot ("v2.1.2021") is a version.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +44,17 @@ from .catalog import HL_CODES, _babel_locale, _read_toml, base_of, load_catalog,
 MAX_DAY_GAP = 4
 # The year follows (or precedes) the day and month closely: "Mar 3, 2021", "marzo de 2021".
 MAX_YEAR_GAP = 6
+# Words allowed on one side of a date: the longest status wrapper YouTube prints beside a date or
+# age is about five ("Trasmesso in live streaming il", "Se transmitió en vivo el"); more is prose.
+MAX_WRAPPER_WORDS = 6
 
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,4})([./-]) ?(\d{1,2})\2 ?(\d{1,4})(?!\d)\.?")
+# A numeric date; not glued to a letter, digit or dot before it ("v2.1.2021", "1.2.3.2021").
+_NUMERIC = re.compile(r"(?<![\w.])(\d{1,4})([./-]) ?(\d{1,2})\2 ?(\d{1,4})(?!\d)\.?")
 # CJK year/month/day markers (ja, zh, ko): "2021年3月3日", "2021년 3월 3일"
 _CJK = re.compile(r"(?<!\d)(\d{4}) ?[年년] ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]?")
 _WORD = re.compile(r"[^\W\d_]+\.?")
 _NUM = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+_YEAR_LAST = ("dmy", "mdy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +70,14 @@ def _key(word: str) -> str:
 
 
 @cache
-def month_words(code: str) -> dict[str, int]:
-    """CLDR month names and abbreviations (format and stand-alone) -> month number."""
+def family(code: str) -> tuple[str, ...]:
+    """The code and every hl code that shares its base language (en -> en, en-GB, en-IN)."""
+    base = base_of(code) or code
+    return (code, *(c for c in HL_CODES if c != code and (c == base or base_of(c) == base)))
+
+
+@cache
+def _own_month_words(code: str) -> dict[str, int]:
     loc = _babel_locale(code)
     out: dict[str, int] = {}
     if loc is not None:
@@ -54,25 +94,57 @@ def month_words(code: str) -> dict[str, int]:
 
 
 @cache
+def month_words(code: str) -> dict[str, int]:
+    """CLDR month names and abbreviations (format and stand-alone) -> month number, of the
+    language and its regional variants ("sept" for en from en-GB); a word two variants read as
+    different months is left out."""
+    out = dict(_own_month_words(code))
+    clashes: set[str] = set()
+    for other in family(code)[1:]:
+        for word, month in _own_month_words(other).items():
+            if out.setdefault(word, month) != month:
+                clashes.add(word)
+    for word in clashes:
+        del out[word]
+    return out
+
+
+@cache
 def _all_month_words() -> dict[str, tuple[tuple[str, int], ...]]:
     merged: dict[str, list[tuple[str, int]]] = {}
     for code in HL_CODES:
-        for word, month in month_words(code).items():
+        for word, month in _own_month_words(code).items():
             merged.setdefault(word, []).append((code, month))
     return {w: tuple(sorted(v, key=lambda cm: rank(cm[0]))) for w, v in merged.items()}
 
 
 @cache
-def numeric_order(code: str) -> str:
-    """'dmy', 'mdy' or 'ymd': the field order of the language's short CLDR date pattern."""
+def numeric_order(code: str) -> str | None:
+    """'dmy', 'mdy' or 'ymd': the field order of the language's numeric CLDR date pattern (the
+    medium one, which YouTube prints, when it is numeric; else the short one); None when Babel
+    does not know the locale."""
     loc = _babel_locale(code)
     if loc is None:
-        return "dmy"
-    pattern = re.sub(r"'[^']*'", "", loc.date_formats["short"].pattern)
+        return None
+    medium = loc.date_formats["medium"].pattern
+    pattern = re.sub(r"'[^']*'", "", medium if "MMM" not in medium else loc.date_formats["short"].pattern)
     firsts = {f: pattern.find(c) for f, c in (("d", "d"), ("m", "M"), ("y", "y"))}
     if firsts["m"] < 0:
         firsts["m"] = pattern.find("L")
+    if min(firsts.values()) < 0:
+        return None
     return "".join(sorted(firsts, key=firsts.__getitem__))
+
+
+@cache
+def year_last_orders(code: str | None) -> tuple[str, ...]:
+    """The orders a year-last numeric date may be in: the language's (and, for a family's main
+    code, its variants'), or all of them without a language. Empty: such a date is never read."""
+    if code is None:
+        return _YEAR_LAST
+    codes = family(code) if base_of(code) is None else (code,)
+    orders = {numeric_order(c) for c in codes}
+    return tuple(o for o in _YEAR_LAST if o in orders)
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -83,7 +155,15 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 
 def find_date(text: str, code: str | None) -> DateHit | None:
-    """The first absolute date in a cleaned text, in one language or (None) any."""
+    """The first absolute date in a cleaned text, in one language or (None) any; None when it
+    stands inside a sentence (see the module's rules)."""
+    hit = _first_date(text, code)
+    if hit is None or not _stands_alone(text, hit, code):
+        return None
+    return hit
+
+
+def _first_date(text: str, code: str | None) -> DateHit | None:
     m = _CJK.search(text)
     if m is not None:
         value = _safe_date(int(m[1]), int(m[2]), int(m[3]))
@@ -95,18 +175,19 @@ def find_date(text: str, code: str | None) -> DateHit | None:
 
 
 def _numeric(m: re.Match[str], code: str | None) -> DateHit | None:
-    a, b, c = m[1], m[3], m[4]
-    if len(a) == 4:
-        order = "ymd"
-    elif len(c) != 4:
+    a, b, c = int(m[1]), int(m[3]), int(m[4])
+    if len(m[1]) == 4:
+        value = _safe_date(a, b, c)  # year first is year-month-day everywhere
+    elif len(m[4]) != 4:
         return None  # two-digit years are ambiguous; YouTube prints four
-    elif code is not None:
-        order = numeric_order(code)
-        order = order if order != "ymd" else "dmy"
     else:
-        order = "mdy" if m[2] == "/" else "dmy"  # en's M/d/y for slashes, day first otherwise
-    fields = dict(zip(order, (int(a), int(b), int(c)), strict=True))
-    value = _safe_date(fields["y"], fields["m"], fields["d"])
+        readings = set()
+        for order in year_last_orders(code):
+            fields = dict(zip(order, (a, b, c), strict=True))
+            reading = _safe_date(fields["y"], fields["m"], fields["d"])
+            if reading is not None:
+                readings.add(reading)
+        value = readings.pop() if len(readings) == 1 else None  # 03/04/2021: March or April?
     return DateHit(value, m.start(), m.end(), code) if value else None
 
 
@@ -173,16 +254,31 @@ def _date_wrappers(code: str | None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def date_label(text: str, code: str | None) -> tuple[DateHit, str | None] | None:
-    """A whole line that is one date, optionally in a status wrapper: (date, status)."""
-    hit = find_date(text, code)
-    if hit is None:
-        return None
+def _around(text: str, hit: DateHit, code: str | None) -> tuple[str, str]:
+    """The text before and after the date, squashed, with a year mark ("г.") dropped from the tail."""
     head, tail = squash(text[: hit.start]), squash(text[hit.end :])
     for mark in _year_marks(hit.language if code is None and hit.language else code):
         if tail == mark or tail.startswith(mark):
             tail = tail[len(mark):]
             break
+    return head, tail
+
+
+def _stands_alone(text: str, hit: DateHit, code: str | None) -> bool:
+    """The date is the text, or the text is a wrapper around it; not a date inside prose."""
+    head, tail = _around(text, hit, code)
+    if head and tail:
+        return head + "#" + tail in _date_wrappers(code)
+    side = text[: hit.start] if head else text[hit.end :]
+    return len(side.split()) <= MAX_WRAPPER_WORDS
+
+
+def date_label(text: str, code: str | None) -> tuple[DateHit, str | None] | None:
+    """A whole line that is one date, optionally in a status wrapper: (date, status)."""
+    hit = find_date(text, code)
+    if hit is None:
+        return None
+    head, tail = _around(text, hit, code)
     if not head and not tail:
         return hit, None
     found = _date_wrappers(code).get(head + "#" + tail)

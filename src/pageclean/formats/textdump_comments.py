@@ -1,0 +1,146 @@
+"""The comments of a text dump: "@handle" / "@handle <age>" / text, and in newer dumps a button row
+under each ([like count] / Reply / [N replies]). A number is a like count and a line a button only
+where that row is shown to be; in doubt a line is the comment's text."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+
+from pageclean import localize
+from pageclean.model import Comment, ParsedPage
+
+from .textdump_lines import COUNTER, Labels, Line, seconds
+
+# A button line recurs under every comment of a dump that shows buttons (the reply button); a
+# content line that happens to equal a button label ("Thanks") does not. A chrome line that ends
+# at least this many comments, and at least half of them, is the page's comment button row.
+MIN_BUTTON_ROW_REPEATS = 2
+
+_REPLY_MARK = re.compile(r"^@(@[\w.\-]+)\s*")
+
+
+def find_comments_header(
+    body: list[Line], start: int, labels: Labels, page: ParsedPage, english: dict[int, str]
+) -> int | None:
+    for pos in range(start, len(body)):
+        label = labels.match(body[pos].text, "comments")
+        if label is not None:
+            page.comment_count = int(label.value)  # type: ignore[arg-type]
+            page.comments_text = body[pos].text
+            english[body[pos].index] = label.english
+            return pos
+    return None
+
+
+def comment_starts(body: list[Line], start: int, labels: Labels) -> list[int]:
+    """Positions of comment headers: a handle line, then the same handle followed by an age."""
+    starts = []
+    pos = start
+    while pos < len(body) - 1:
+        handle, nxt = body[pos].text, body[pos + 1].text
+        if (
+            handle.startswith("@")
+            and " " not in handle
+            and nxt.startswith(handle + " ")
+            and labels.match(nxt[len(handle) + 1 :], "age") is not None
+        ):
+            starts.append(pos)
+            pos += 2
+        else:
+            pos += 1
+    return starts
+
+
+def parse_comments(
+    body: list[Line], starts: list[int], end: int, labels: Labels, english: dict[int, str],
+    warnings: list[str],
+) -> list[Comment]:
+    blocks = [[ln.text for ln in body[pos + 2 : starts[n + 1] if n + 1 < len(starts) else end]]
+              for n, pos in enumerate(starts)]
+    buttons = _button_row(blocks, labels)
+    comments = []
+    for n, pos in enumerate(starts):
+        author = body[pos].text
+        age_line = body[pos + 1]
+        age_text = age_line.text[len(author) + 1 :]
+        label = labels.match(age_text, "age")
+        text_lines, like_count, reply_count = _split_buttons(blocks[n], buttons, labels)
+        if not buttons and len(text_lines) > 1 and labels.chrome(text_lines[-1]):
+            warnings.append(f"comment {n} ends with a line that is also a button label; kept as text "
+                            "(no button row under the other comments shows where buttons sit)")
+        text = "\n".join(text_lines)
+        reply_to = None
+        m = _REPLY_MARK.match(text)
+        if m:
+            reply_to = m.group(1)
+            text = text[m.end() :]
+        if label is not None:
+            english[age_line.index] = f"{author} {label.english}"
+        comments.append(
+            Comment(
+                author=author,
+                text=text,
+                published_text=age_text or None,
+                published_age_seconds=seconds(label.value) if label else None,
+                like_count=like_count,
+                reply_count=reply_count,
+                reply_to=reply_to,
+                edited=bool(label and label.status == "edited"),
+            )
+        )
+    return comments
+
+
+def _trailing_buttons(lines: list[str], labels: Labels) -> list[str]:
+    """The run of chrome and replies-label lines that ends a comment (its first line is text)."""
+    k = len(lines)
+    while k > 1 and (labels.chrome(lines[k - 1]) or labels.replies(lines[k - 1])):
+        k -= 1
+    return lines[k:]
+
+
+def _button_row(blocks: list[list[str]], labels: Labels) -> frozenset[str]:
+    """The chrome lines this page's layout puts under comments (the reply button), casefolded.
+
+    A button recurs under comment after comment; the line right before a replies toggle ("Reply"
+    / "3 replies") is a button even once. A lone "Thanks" ending one comment proves nothing.
+    """
+    seen: Counter[str] = Counter()
+    anchored: set[str] = set()
+    for lines in blocks:
+        run = _trailing_buttons(lines, labels)
+        seen.update({t.casefold() for t in run if labels.chrome(t)})
+        for a, b in itertools.pairwise(run):
+            if labels.chrome(a) and labels.replies(b):
+                anchored.add(a.casefold())
+    recurring = {t for t, n in seen.items() if n >= MIN_BUTTON_ROW_REPEATS and 2 * n >= len(blocks)}
+    return frozenset(recurring | anchored)
+
+
+def _split_buttons(
+    lines: list[str], buttons: frozenset[str], labels: Labels
+) -> tuple[list[str], int | None, int | None]:
+    """A comment's text lines, like count and reply count: the button row ([count] / Reply /
+    [N replies]) is peeled off where the layout shows it; a number is a like count only there."""
+    run = _trailing_buttons(lines, labels)
+    at = next((i for i, t in enumerate(run) if t.casefold() in buttons), None)
+    if at is not None:
+        cut = len(lines) - len(run) + at  # the button and everything after it
+    else:
+        # No button row: only the replies toggle ends the comment; chrome-like lines stay text.
+        cut = len(lines)
+        while cut > 1 and labels.replies(lines[cut - 1]):
+            cut -= 1
+    reply_count = None
+    for t in lines[cut:]:
+        replies = labels.replies(t)
+        if replies is not None:
+            reply_count = int(replies.value)  # type: ignore[arg-type]
+    like_count = None
+    if at is not None and cut >= 2 and COUNTER.fullmatch(lines[cut - 1]):
+        like_count = localize.parse_count(lines[cut - 1], labels.language)
+        if like_count is not None:
+            cut -= 1
+    return lines[:cut], like_count, reply_count
