@@ -229,3 +229,20 @@ def test_text_dump_chapters_come_from_the_description():
     data = RU_DUMP.encode("utf-8")
     rows = process_page(data, PageMeta("ru.txt", len(data), NOW, "sidecar"), NOW).rows["chapters"]
     assert [r["source"] for r in rows] == ["description"] * 3
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cyclic_gc_is_left_as_it_was_found(enabled):
+    """HTML/JSON parsing pauses the cyclic GC; parsed, rejected or crashed, it is restored."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        for name, data in (("a.json", b'{"videoDetails": {"videoId": "Ab3dEf6hIj0", "title": "t"}}'),
+                           ("b.json", b"[1, 2]"), ("c.html", b"<html><body>no</body></html>"),
+                           ("d.json", b"[" * 100_000 + b"]" * 100_000)):
+            process_page(data, PageMeta(name, len(data), NOW, "mtime"), NOW)
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
