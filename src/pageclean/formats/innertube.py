@@ -19,14 +19,13 @@ from pageclean.errors import RejectError
 from pageclean.extract.chapters import chapters_from_description
 from pageclean.formats import selectors as sel
 from pageclean.formats.availability import availability
+from pageclean.formats.comment_display import RawComment, raw_comments
 from pageclean.formats.display import (
-    RawComment,
     RawRelated,
     RawVideo,
     chapters_from_json,
     clock_seconds,
     description_links,
-    raw_comments,
     raw_related,
     raw_video,
 )
