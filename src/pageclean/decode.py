@@ -146,10 +146,16 @@ def repair(text: str) -> tuple[str, list[str]]:
     plans: list[list[tuple[str, str]]] = []
     untouched: list[int] = []
     lines = text.split("\n")
+    # A page repeats lines ("@handle 3 жыл бұрын" under each of a user's comments): ftfy is a pure
+    # function of the line, so each distinct line is fixed once (a fifth of the founding example's).
+    known: dict[str, tuple[str, list]] = {}
     for i, line in enumerate(lines):
         if line.isascii() and "\x1b" not in line:
             continue
-        fixed, steps = ftfy.fix_and_explain(line, CONTENT_SAFE_FTFY)
+        if line in known:
+            fixed, steps = known[line]
+        else:
+            fixed, steps = known[line] = ftfy.fix_and_explain(line, CONTENT_SAFE_FTFY)
         if fixed == line:
             untouched.append(i)
         lines[i] = fixed
