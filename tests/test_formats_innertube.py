@@ -405,3 +405,10 @@ def test_comments_are_turned_off_message_does_not_make_a_video_unavailable():
     response = load("next-ru-lockup.json")
     response.setdefault("contents", {})["messageRenderer"] = {"text": {"runs": [{"text": "Comments are turned off."}]}}
     assert parse_innertube(response).availability is None
+
+
+def test_number_less_comments_header_does_not_hide_the_panel_count():
+    """2026 pages: a screen-reader header says just "Comments"; the count is the panel's "28k"."""
+    page = parse_innertube(load("next-2026-comments-panel.json"))
+    assert page.comments_text == "28k"
+    assert page.comment_count == 28_000

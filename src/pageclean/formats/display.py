@@ -228,26 +228,32 @@ def like_texts(found: Collected) -> list[str]:
 
 
 def comments_header(found: Collected) -> tuple[str | None, list[str]]:
-    """(the comment-count display string, header words like "Comments") from any generation."""
+    """(the comment-count display string, header words like "Comments") from any generation.
+
+    A header whose count field holds no digit is a label, not a count: 2026 watch pages carry a
+    screen-reader ``commentsHeaderRenderer`` whose ``countText`` is just "Comments", and the count
+    ("28k") in the comments panel's ``contextualInfo`` (NewPipe's recorded ``next`` responses,
+    TeamNewPipe/NewPipeExtractor @ 43f8e6eb : .../youtubestreamextractordefault/*/generated_mock_8.json).
+    """
     labels: list[str] = []
+    candidates: list[tuple[object, tuple[object, ...]]] = []
     for header in found.all(sel.COMMENTS_HEADER):
-        if title := first_text(header.get("titleText")):
-            labels.append(title)
-        if text := first_text(header.get("countText"), header.get("commentsCount")):
-            return text, labels
+        candidates.append((header.get("titleText"), (header.get("countText"), header.get("commentsCount"))))
     for entry in found.all(sel.COMMENTS_ENTRY_HEADER):
-        if title := first_text(entry.get("headerText")):
-            labels.append(title)
-        if text := first_text(entry.get("commentCount")):
-            return text, labels
+        candidates.append((entry.get("headerText"), (entry.get("commentCount"),)))
     for panel in found.all(sel.ENGAGEMENT_PANEL):
-        if not {panel.get("panelIdentifier"), panel.get("targetId")}.intersection(sel.COMMENTS_PANEL_IDS):
-            continue
-        header = obj_at(panel, "header", sel.PANEL_HEADER)
-        if title := first_text(header.get("title")):
+        if {panel.get("panelIdentifier"), panel.get("targetId")}.intersection(sel.COMMENTS_PANEL_IDS):
+            header = obj_at(panel, "header", sel.PANEL_HEADER)
+            candidates.append((header.get("title"), (header.get("contextualInfo"),)))
+    for title_node, count_nodes in candidates:
+        if (title := first_text(title_node)) and title not in labels:
             labels.append(title)
-        if text := first_text(header.get("contextualInfo")):
-            return text, labels
+        for node in count_nodes:
+            text = first_text(node)
+            if text and any(ch.isdigit() for ch in text):
+                return text, labels
+            if text and text not in labels:
+                labels.append(text)
     return None, labels
 
 
