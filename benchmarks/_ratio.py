@@ -27,7 +27,9 @@ from pathlib import Path
 import ftfy
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"}
+# Quiet logs; on a shared, loaded machine the temporary Prefect server can take longer than its
+# default 20 s to answer, which fails the run rather than slowing it.
+ENV = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
 _DECODER = json.JSONDecoder()
 HTML_VARIABLES = ("ytInitialData", "ytInitialPlayerResponse")
 
@@ -64,9 +66,13 @@ def cli_run(raw: Path, curated: Path, *extra: str) -> tuple[float, float]:
     """(wall seconds, seconds in the flow) of one ``pageclean run`` in a fresh process on a fresh
     curated folder."""
     shutil.rmtree(curated, ignore_errors=True)
+    # A Prefect home of the benchmark's own: other runs on the machine do not share its database.
+    env = {**ENV, "PREFECT_HOME": str(curated.parent / "prefect-home")}
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pageclean.cli", "run", "--raw", str(raw), "--curated",
-                           str(curated), "-q", *extra], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
+                           str(curated), "-q", *extra], capture_output=True, text=True, env=env, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pageclean run failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
     wall = time.perf_counter() - start
     shutil.rmtree(curated, ignore_errors=True)
     return wall, flow_seconds(proc.stdout)
