@@ -258,8 +258,9 @@ def test_tie_within_a_family_gives_its_main_code_and_says_so() -> None:
     assert det.language == "hr"
     assert "tie with" in det.evidence[0] and "bs" in det.evidence[0]
     assert set(det.tied) == {"bs", "sr-Latn"}
-    # another label settles it: "12.345 prikaza" is Croatian only
-    assert detect(["37 komentara", "12.345 prikaza"]).language == "hr"
+    # another label settles it: "2,4 tis. pregleda" (tis. = thousand) is Croatian only; YouTube's hr
+    # views word is "pregleda", as in bs (TeamPiped/rustypipe testfiles/dict/large_number_samples.json)
+    assert detect(["37 komentara", "2,4 tis. pregleda"]).language == "hr"
 
 
 # --- language codes ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Generated README sections (data dictionary, reject reasons): ``python -m pageclean.docs README.md``."""
+"""Generated README sections (data dictionary, reject reasons, lake views): ``python -m pageclean.docs README.md``."""
 
 from __future__ import annotations
 
@@ -6,17 +6,19 @@ import re
 import sys
 from pathlib import Path
 
-from pageclean.errors import REASONS
+from pageclean.errors import READ_AGAIN, REASONS
+from pageclean.lake.spec import views_table
 from pageclean.schema import data_dictionary
 
 
 def reasons_table() -> str:
-    rows = ["| reason | meaning |", "|---|---|"]
-    rows += [f"| `{code}` | {meaning} |" for code, meaning in REASONS.items()]
+    rows = ["| reason | meaning | read again by a later run |", "|---|---|---|"]
+    rows += [f"| `{code}` | {meaning} | {READ_AGAIN.get(code, 'when the file changes')} |"
+             for code, meaning in REASONS.items()]
     return "\n".join(rows)
 
 
-SECTIONS = {"data-dictionary": data_dictionary, "reasons": reasons_table}
+SECTIONS = {"data-dictionary": data_dictionary, "reasons": reasons_table, "views": views_table}
 
 
 def render(readme: str) -> str:
