@@ -412,3 +412,19 @@ def test_number_less_comments_header_does_not_hide_the_panel_count():
     page = parse_innertube(load("next-2026-comments-panel.json"))
     assert page.comments_text == "28k"
     assert page.comment_count == 28_000
+
+
+def test_panel_ids_of_any_json_type_do_not_crash():
+    """A hostile panelIdentifier/targetId (an object, a list) is no comments or chapters panel."""
+    def marker(title: str, at: str) -> dict:
+        return {"macroMarkersListItemRenderer": {"title": {"simpleText": title}, "timeDescription": {"simpleText": at}}}
+
+    response = {
+        "contents": {"twoColumnWatchNextResults": {}},
+        "engagementPanels": [{"engagementPanelSectionListRenderer": {
+            "panelIdentifier": {"a": 1}, "targetId": [1],
+            "content": {"macroMarkersListRenderer": {"contents": [marker("A", "0:00"), marker("B", "1:00")]}}}}],
+    }
+    page = parse_innertube(response)
+    assert [(c.title, c.source) for c in page.chapters] == [("A", "creator"), ("B", "creator")]
+    assert page.comment_count is None

@@ -242,7 +242,7 @@ def comments_header(found: Collected) -> tuple[str | None, list[str]]:
     for entry in found.all(sel.COMMENTS_ENTRY_HEADER):
         candidates.append((entry.get("headerText"), (entry.get("commentCount"),)))
     for panel in found.all(sel.ENGAGEMENT_PANEL):
-        if {panel.get("panelIdentifier"), panel.get("targetId")}.intersection(sel.COMMENTS_PANEL_IDS):
+        if panel.get("panelIdentifier") in sel.COMMENTS_PANEL_IDS or panel.get("targetId") in sel.COMMENTS_PANEL_IDS:
             header = obj_at(panel, "header", sel.PANEL_HEADER)
             candidates.append((header.get("title"), (header.get("contextualInfo"),)))
     for title_node, count_nodes in candidates:
@@ -311,7 +311,8 @@ def _panel_chapters(found: Collected) -> tuple[list[tuple[int, str]], str]:
             if title and start is not None:
                 pairs.append((start, title))
         if pairs:
-            return pairs, sel.CHAPTER_PANEL_SOURCES.get(panel.get("panelIdentifier"), "creator")
+            panel_id = panel.get("panelIdentifier")
+            return pairs, sel.CHAPTER_PANEL_SOURCES.get(panel_id, "creator") if isinstance(panel_id, str) else "creator"
     return [], "creator"
 
 
