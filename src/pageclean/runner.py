@@ -137,7 +137,7 @@ def run_batch(
                     result_rows = {"rejects": [reject_row(meta, page_id, "too_large", detail,
                                                           source_format(f.rel), now)]}
                 else:
-                    result_rows = process_page(data, meta, now, pseudonym).rows
+                    result_rows = process_page(data, meta, now, pseudonym, page_id).rows
 
         rejects = result_rows.get("rejects")
         if rejects and rejects[0]["reason"] == item.read_again:
