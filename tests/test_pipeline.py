@@ -252,3 +252,25 @@ def test_the_cyclic_gc_is_left_as_it_was_found(enabled):
             assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters():
+    """A broken "\\ud800" escape in a page's JSON (valid JSON, no valid text) reaches no table as is:
+    Parquet refuses such a string, and used to refuse the whole batch with it."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pageclean.schema import TABLES
+
+    text = (JSON_FIXTURES / "next-ru-lockup.json").read_text(encoding="utf-8")
+    at = text.index("http")
+    broken = (text[:at] + "http://example.com/\\ud800x" + text[at + 4:]).encode()
+    result = process_page(broken, PageMeta("p.json", len(broken), NOW, "mtime"), NOW)
+    assert not result.rejected
+    for table, rows in result.rows.items():
+        if rows:
+            pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), io.BytesIO())
+    assert any("\ufffd" in link["url"] for link in result.rows["links"])
+    assert any("surrogates" in w for w in result.rows["videos"][0]["warnings"])

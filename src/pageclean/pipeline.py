@@ -231,7 +231,12 @@ def process_page(
         page, encoding = _parser_for(fmt)(data, repairs)
         if page.page_text_en is None:
             page.page_text_en = render_page_text_en(page)
-        return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize))
+        rows = _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize)
+        if valid_rows(rows):
+            rows["videos"][0]["warnings"].append(
+                "the page held lone UTF-16 surrogates (broken \\uD800-\\uDFFF escapes), which no text "
+                "encoding can store; they were replaced by U+FFFD")
+        return PageResult(page_id, rows)
     except RejectError as exc:
         detail = pseudonymize.scrub(exc.detail) if pseudonymize else exc.detail
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, detail, fmt, now)]})
@@ -243,6 +248,34 @@ def process_page(
         detail = f"pageclean failed on this page ({type(exc).__name__}: {exc}); please report it."
         detail = pseudonymize.scrub(detail) if pseudonymize else detail  # the error may quote the page
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, "internal_error", detail, fmt, now)]})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` as valid UTF-8, which Parquet requires: a byte a file name could not decode
+    (os.fsdecode's surrogateescape, U+DC80-U+DCFF) becomes ``\\xNN``; any other lone UTF-16
+    surrogate (a broken ``\\ud800`` escape in a page's JSON) becomes U+FFFD."""
+    return _SURROGATE.sub(
+        lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF else "\ufffd", text)
+
+
+def valid_rows(rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Make every string of every row valid UTF-8 in place (see valid_text); returns how many
+    strings changed. One such string used to make Parquet refuse the whole batch."""
+    changed = 0
+    for table_rows in rows.values():
+        for row in table_rows:
+            for key, value in row.items():
+                if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                    row[key] = valid_text(value)
+                    changed += 1
+                elif isinstance(value, list) and any(
+                        isinstance(v, str) and not v.isascii() and _SURROGATE.search(v) for v in value):
+                    row[key] = [valid_text(v) if isinstance(v, str) else v for v in value]
+                    changed += 1
+    return changed
 
 
 def reject_row(
