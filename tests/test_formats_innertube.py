@@ -62,6 +62,22 @@ def test_2023_reply_gets_parent_id_and_reply_to_handle():
     assert reply.like_count == 12
 
 
+def test_comment_count_in_its_own_run_reads_without_the_noun():
+    """The count has a run of its own ("1 234" + " komentarzy"): the number reads in the page's
+    language even where the catalog does not know the noun (pl's comments header is unconfirmed,
+    so "1 234 komentarzy" as a whole is refused); a noun run with no number of its own changes
+    nothing. The Polish noun is a stand-in on the real 2023 fixture's shape."""
+    data = load("comments-2023-commentrenderer.json")
+    text = json.dumps(data).replace('{"text": "2,714"}, {"text": " Comments"}',
+                                    '{"text": "1\u00a0234"}, {"text": " komentarzy"}')
+    data = json.loads(text.replace('"simpleText": "2.7K"', '"simpleText": "1,2 tys."'))
+    data["responseContext"] = {"serviceTrackingParams": [{"service": "GFEEDBACK", "params": [
+        {"key": "hl", "value": "pl"}]}]}
+    page = parse_innertube(data)
+    assert page.comments_text == "1\u00a0234 komentarzy"
+    assert page.comment_count == 1234
+
+
 def test_2023_comment_header_count():
     """commentsHeaderRenderer.countText gives the comment count and its display string."""
     page = parse_innertube(load("comments-2023-commentrenderer.json"))

@@ -120,6 +120,7 @@ class RawVideo:
     date_text: str | None = None
     published_date: datetime | None = None
     comments_text: str | None = None
+    comments_number: str | None = None  # the run of comments_text that holds the number, if apart
     comments_labels: list[str] = field(default_factory=list)
     like_count: int | None = None
     like_texts: list[str] = field(default_factory=list)
@@ -206,7 +207,7 @@ def raw_video(initial: dict | None, player: dict | None, found: Collected) -> Ra
         raw.duration_seconds = to_int(micro.get("lengthSeconds"))
     raw.like_count = to_int(micro.get("likeCount"))
     raw.like_texts = like_texts(found)
-    raw.comments_text, raw.comments_labels = comments_header(found)
+    raw.comments_text, raw.comments_labels, raw.comments_number = comments_header(found)
     raw.description = description_text(details, micro, secondary, found)
     return raw
 
@@ -227,8 +228,21 @@ def like_texts(found: Collected) -> list[str]:
     return [t for t in texts if any(ch.isdigit() for ch in t)]
 
 
-def comments_header(found: Collected) -> tuple[str | None, list[str]]:
-    """(the comment-count display string, header words like "Comments") from any generation.
+def number_run(node: object) -> str | None:
+    """The one run of a runs text that holds the digits, when the others hold none: YouTube puts
+    the count in a run of its own ("1 234" + " komentarzy"), so the count reads without knowing
+    the noun's spelling in that language (it is then a bare or compact number)."""
+    runs = node.get("runs") if isinstance(node, dict) else None
+    if not isinstance(runs, list):
+        return None
+    texts = [t.strip() for r in runs if isinstance(r, dict) and isinstance(t := r.get("text"), str)]
+    with_digits = [t for t in texts if any(ch.isdigit() for ch in t)]
+    return with_digits[0] if len(with_digits) == 1 and len(texts) > 1 else None
+
+
+def comments_header(found: Collected) -> tuple[str | None, list[str], str | None]:
+    """(the comment-count display string, header words like "Comments", the run of that string
+    holding the number when it has one of its own) from any generation.
 
     A header whose count field holds no digit is a label, not a count: 2026 watch pages carry a
     screen-reader ``commentsHeaderRenderer`` whose ``countText`` is just "Comments", and the count
@@ -251,10 +265,10 @@ def comments_header(found: Collected) -> tuple[str | None, list[str]]:
         for node in count_nodes:
             text = first_text(node)
             if text and any(ch.isdigit() for ch in text):
-                return text, labels
+                return text, labels, number_run(node)
             if text and text not in labels:
                 labels.append(text)
-    return None, labels
+    return None, labels, None
 
 
 def description_text(details: dict, micro: dict, secondary: dict, found: Collected) -> str | None:

@@ -307,6 +307,9 @@ def _fill_counts(page: ParsedPage, raw: RawVideo, language: str | None) -> None:
             page.published_date = datetime(shown.year, shown.month, shown.day, tzinfo=UTC)
     page.comments_text = raw.comments_text
     page.comment_count = count(raw.comments_text, language)
+    if page.comment_count is None and raw.comments_number:
+        # "1 234" + " komentarzy": the noun is not known in every language, the number is
+        page.comment_count = count(raw.comments_number, language)
 
 
 def finish_related(item: RawRelated, language: str | None) -> RelatedVideo:
