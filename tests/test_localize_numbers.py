@@ -24,6 +24,11 @@ VALUES = (1_500, 2_000, 15_000, 120_000, 250_000, 1_400_000, 2_500_000, 13_000_0
 # CLDR ne's long form calls 1e6 "करोड" while its short form (and the word: crore = 1e7) says 1e7:
 # the short form's value is kept, so Babel's long ne rendering of millions reads 10x.
 LONG_BROKEN = {"ne": range(1_000_000, 10_000_000_000)}
+# Where YouTube contradicts CLDR's short forms, YouTube wins (data/<hl>.toml): CLDR as writes 1e8 as
+# "1 নিঃ", but YouTube's Assamese নিঃ is a million ("135 নিঃটা ভিউ" for 135,582,351 views,
+# TeamPiped/rustypipe testfiles/dict/large_number_samples.json), so Babel's short as rendering of
+# hundreds of millions reads 100x smaller.
+SHORT_OVERRIDDEN = {"as": range(100_000_000, 1_000_000_000)}
 LONG_LANGS = [code for code in LANGS if code != "sw"]
 
 
@@ -54,7 +59,7 @@ def test_lakh_crore_arab_in_every_indic_locale_cldr_knows(code: str, value: int)
     """Lakh (1e5), crore (1e7) and arab (1e9) words, short and long, in each script's CLDR."""
     loc = babel_locale(code)
     for width in ("short", "long"):
-        if width == "long" and value in LONG_BROKEN.get(code, ()):
+        if value in (LONG_BROKEN if width == "long" else SHORT_OVERRIDDEN).get(code, ()):
             continue
         text = format_compact_decimal(value, format_type=width, fraction_digits=1, locale=loc)
         assert parse_count(text, code) == value, (width, text)

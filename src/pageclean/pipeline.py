@@ -6,11 +6,14 @@ read here: the caller passes ``scraped_at`` and ``now``. Every failure becomes a
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +24,7 @@ from pageclean.errors import RejectError
 from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
-from pageclean.identity import Pseudonymizer, normalize_identifier
+from pageclean.identity import Pseudonymizer, handle_key, normalize_identifier
 from pageclean.model import ParsedPage
 
 log = logging.getLogger(__name__)
@@ -107,38 +110,64 @@ def _parse_text(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     return parse_textdump(decoded.text), decoded.encoding
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page's JSON is parsed and read.
+
+    A 1 MB watch page's JSON is ~30,000 objects. Allocating them triggers collections that find
+    nothing (a parsed JSON tree holds no reference cycles; it is freed by reference counting) but
+    promote the tree to the old generation, whose full collections then walk every object of the
+    process (the language catalogs included): ~20% of an HTML page's time. Only the thread that
+    paused it turns it back on, and only if it was on, so concurrent pages cannot leave it off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _parse_html(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     from pageclean.formats.html import parse_html
 
     decoded = decode_bytes(data)  # ftfy on a 1 MB document costs ~300 ms; fields cost a few ms
     repairs.extend(decoded.repairs)
-    page = parse_html(decoded.text)
+    with _no_cyclic_gc():
+        page = parse_html(decoded.text)
     repairs.extend(_repair_fields(page))
     return page, decoded.encoding
 
 
 def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
-    from pageclean.formats.innertube import parse_innertube
-    from pageclean.formats.jsonscript import close_truncated
-
     decoded = decode_bytes(data)
     repairs.extend(decoded.repairs)
-    text = decoded.text
+    with _no_cyclic_gc():
+        page = _innertube_page(decoded.text)
+    repairs.extend(_repair_fields(page))
+    return page, decoded.encoding
+
+
+def _innertube_page(text: str) -> ParsedPage:
+    from pageclean.formats.innertube import parse_innertube
+    from pageclean.formats.jsonscript import close_truncated, loads
+
     lost: str | None = None
     try:
-        obj = json.loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
+        obj = loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
     except json.JSONDecodeError as exc:
         start = len(text) - len(text.lstrip())
         closed = close_truncated(text, start, len(text))  # None unless the text ends mid-object
         if closed is None:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         try:
-            obj = json.loads(closed[0])
+            obj = loads(closed[0])
         except json.JSONDecodeError:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         lost = (f"the file ends inside the JSON object; everything after character {closed[1]:,} "
                 f"of {len(text):,} is lost")
-    if not isinstance(obj, dict):
+    if not isinstance(obj, dict | list):  # a list may be m.youtube.com's pbj array of parts
         raise RejectError("bad_json", f"The JSON holds a {type(obj).__name__}, not an object.")
     page = parse_innertube(obj)
     if lost:
@@ -146,8 +175,7 @@ def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
             raise RejectError("bad_json", "The file is cut off inside its JSON before any complete field "
                                           "(a truncated download?).")
         page.warnings.append(lost)
-    repairs.extend(_repair_fields(page))
-    return page, decoded.encoding
+    return page
 
 
 def _repair_fields(page: ParsedPage) -> list[str]:
@@ -180,14 +208,17 @@ def _repair_fields(page: ParsedPage) -> list[str]:
 
 
 def process_page(
-    data: bytes, meta: PageMeta, now: datetime, pseudonymize: Pseudonymizer | None = None
+    data: bytes, meta: PageMeta, now: datetime, pseudonymize: Pseudonymizer | None = None,
+    page_id: str | None = None,
 ) -> PageResult:
     """Decode, parse and tabulate one page. Never raises: failures are reject rows.
 
-    With ``pseudonymize``, author handles (in ``author``, ``reply_to``, comment texts and
-    ``page_text_en``) are replaced by keyed pseudonyms.
+    With ``pseudonymize``, author handles (``author``, ``reply_to``) and every ``@handle`` mention in
+    any text of any table are replaced by keyed pseudonyms (see ``_scrub_page``); only
+    ``source_path``, the raw file's own name, is kept as it is. ``page_id`` is ``page_id_of(data)``
+    when the caller has already hashed the bytes (hashing a 1 MB page costs ~1 ms).
     """
-    page_id = page_id_of(data)
+    page_id = page_id or page_id_of(data)
     fmt = source_format(meta.source_path)
     try:
         if fmt is None:
@@ -200,16 +231,51 @@ def process_page(
         page, encoding = _parser_for(fmt)(data, repairs)
         if page.page_text_en is None:
             page.page_text_en = render_page_text_en(page)
-        return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize))
+        rows = _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize)
+        if valid_rows(rows):
+            rows["videos"][0]["warnings"].append(
+                "the page held lone UTF-16 surrogates (broken \\uD800-\\uDFFF escapes), which no text "
+                "encoding can store; they were replaced by U+FFFD")
+        return PageResult(page_id, rows)
     except RejectError as exc:
-        return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, exc.detail, fmt, now)]})
+        detail = pseudonymize.scrub(exc.detail) if pseudonymize else exc.detail
+        return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, detail, fmt, now)]})
     except RecursionError:
         detail = "The page nests too deeply to parse (over Python's recursion limit)."
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, "too_deep", detail, fmt, now)]})
     except Exception as exc:  # a bug must not stop the batch; the page is kept as a reject
         log.debug("internal error on %s", meta.source_path, exc_info=True)
         detail = f"pageclean failed on this page ({type(exc).__name__}: {exc}); please report it."
+        detail = pseudonymize.scrub(detail) if pseudonymize else detail  # the error may quote the page
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, "internal_error", detail, fmt, now)]})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` as valid UTF-8, which Parquet requires: a byte a file name could not decode
+    (os.fsdecode's surrogateescape, U+DC80-U+DCFF) becomes ``\\xNN``; any other lone UTF-16
+    surrogate (a broken ``\\ud800`` escape in a page's JSON) becomes U+FFFD."""
+    return _SURROGATE.sub(
+        lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF else "\ufffd", text)
+
+
+def valid_rows(rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Make every string of every row valid UTF-8 in place (see valid_text); returns how many
+    strings changed. One such string used to make Parquet refuse the whole batch."""
+    changed = 0
+    for table_rows in rows.values():
+        for row in table_rows:
+            for key, value in row.items():
+                if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                    row[key] = valid_text(value)
+                    changed += 1
+                elif isinstance(value, list) and any(
+                        isinstance(v, str) and not v.isascii() and _SURROGATE.search(v) for v in value):
+                    row[key] = [valid_text(v) if isinstance(v, str) else v for v in value]
+                    changed += 1
+    return changed
 
 
 def reject_row(
@@ -234,21 +300,63 @@ def comment_key(video_or_page: str, author: str, text: str, occurrence: int) -> 
 
 
 def _authors(page: ParsedPage, pseudonymize: Pseudonymizer | None) -> dict[str, str]:
-    """Shown handle -> the identifier stored for it (normalized, or pseudonymized)."""
+    """Shown handle -> the identifier stored for it (normalized, or pseudonymized).
+
+    Pseudonymizing also rewrites the page (see :func:`_scrub_page`), so it runs before any row is built.
+    """
     shown = {c.author for c in page.comments} | {c.reply_to for c in page.comments if c.reply_to}
     if pseudonymize is None:
         return {h: normalize_identifier(h) or h for h in shown}
     mapping = {h: pseudonymize(h) for h in shown}
-    # Handles are mentioned in texts too ("@@handle ..." replies, page_text_en): replace them,
-    # longest first so "@ab" does not eat into "@abc".
-    for handle in sorted(mapping, key=len, reverse=True):
-        for c in page.comments:
-            c.text = c.text.replace(handle, mapping[handle])
-        if page.page_text_en:
-            page.page_text_en = page.page_text_en.replace(handle, mapping[handle])
-        if page.ui_language_evidence:  # evidence quotes "@handle 3 жыл бұрын" lines
-            page.ui_language_evidence = page.ui_language_evidence.replace(handle, mapping[handle])
+    _scrub_page(page, pseudonymize, mapping)
     return mapping
+
+
+# Fields the walk leaves alone: the parser's name, and the author fields, which are pseudonymized whole.
+# Ids are scrubbed like text: a real one holds no "@", a hostile page's may.
+_NOT_TEXT = frozenset({"parser", "author", "reply_to"})
+# Text fields where a page prints an author's name without an "@" (comments before handles, 2022):
+# the comment texts, and the author lines quoted in page_text_en, the evidence and the warnings.
+_NAME_FIELDS = ("page_text_en", "ui_language_evidence")
+
+
+def _scrub_page(page: ParsedPage, pseudonymize: Pseudonymizer, authors: dict[str, str]) -> None:
+    """Every mention of a handle in every text field of ``page`` -> its pseudonym, in place.
+
+    Mentions follow :func:`pageclean.identity.mentions` (any case; people who never commented
+    too), in every string of every record: links' labels, display texts and URLs
+    (``youtube.com/@alice``), descriptions, titles, warnings. Authors shown without an "@" (old
+    display names) are replaced as whole words where pages quote authors.
+    """
+    known = frozenset(handle_key(h) for h in authors)
+    names = sorted((h for h in authors if not h.startswith("@")), key=len, reverse=True)
+    by_name = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)) if names else None
+
+    def rename(text: str) -> str:
+        return by_name.sub(lambda m: authors[m.group()], text) if by_name else text
+
+    def walk(record: Any) -> None:
+        for f in fields(record):
+            if f.name in _NOT_TEXT:
+                continue
+            value = getattr(record, f.name)
+            if isinstance(value, str):
+                setattr(record, f.name, pseudonymize.scrub(value, known))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, str):
+                        value[i] = pseudonymize.scrub(item, known)
+                    elif is_dataclass(item):
+                        walk(item)
+
+    walk(page)
+    for c in page.comments:
+        c.text = rename(c.text)
+    for name in _NAME_FIELDS:
+        value = getattr(page, name)
+        if value:
+            setattr(page, name, rename(value))
+    page.warnings = [rename(w) for w in page.warnings]
 
 
 def time_columns(name: str, time: DerivedTime) -> dict[str, Any]:
@@ -262,18 +370,20 @@ def _rows(
     page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
     pseudonymize: Pseudonymizer | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    warnings = list(meta.notes) + page.warnings
     url_video_id = youtube_target(meta.url)[0] if meta.url else None
     video_id = page.video_id or url_video_id
+    if not (page.title or video_id or page.comments):
+        said = f" YouTube's message: {page.availability_reason!r}." if page.availability_reason else ""
+        raise RejectError("no_content", f"The page parsed but holds no title, video id or comments.{said}")
+
+    authors = _authors(page, pseudonymize)  # before any text is read: it may rewrite handles
+    scrub = pseudonymize.scrub if pseudonymize else (lambda text: text)
+    warnings = [scrub(note) for note in meta.notes] + page.warnings
     if page.video_id and url_video_id and page.video_id != url_video_id:
         warnings.append(f"the page is video {page.video_id} but the sidecar URL names {url_video_id}")
-    if not (page.title or video_id or page.comments):
-        raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
-
-    authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
     # Nulls a time the page's own order contradicts; an mtime bounds the scrape only from above.
     times = page_times(page, meta.scraped_at, scrape_exact=meta.scraped_at_source != "mtime")
-    warnings += times.warnings
+    warnings += [scrub(w) for w in times.warnings]  # they quote the page's own lines
     video = {
         "page_id": page_id,
         "source_path": meta.source_path,
@@ -284,7 +394,7 @@ def _rows(
         "scraped_at": meta.scraped_at,
         "scraped_at_source": meta.scraped_at_source,
         "video_id": video_id,
-        "url": meta.url,
+        "url": scrub(meta.url) if meta.url else None,
         "title": page.title,
         "channel": normalize_identifier(page.channel),
         "channel_as_shown": page.channel,
@@ -297,6 +407,8 @@ def _rows(
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
         "description": page.description,
+        "availability": page.availability,
+        "availability_reason": page.availability_reason,
         "chapter_count": len(page.chapters),
         "link_count": len(page.links),
         "comment_rows": len(page.comments),
@@ -312,7 +424,7 @@ def _rows(
         {"page_id": page_id, "position": i, "start_seconds": c.start_seconds,
          "end_seconds": c.end_seconds if c.end_seconds is not None else
          (page.duration_seconds if i == len(page.chapters) - 1 else None),
-         "title": c.title, "video_id": video_id}
+         "title": c.title, "source": c.source, "video_id": video_id}
         for i, c in enumerate(page.chapters)
     ]
     links = [
