@@ -176,6 +176,9 @@ class Catalog:
     age_words: set[str] = field(default_factory=set)
     # Words standing where an age's digit goes: ro "o" (Acum o oră), is "einni" -> 1
     number_words: dict[str, int] = field(default_factory=dict)
+    # What a count label glues right after its number (as "{n}টা ভিউ", or "{n}ଟି ଭ୍ୟୁ"): the
+    # classifier that also follows a multiplier word ("1 লাখটা ভিউ"), so the word ends there.
+    glues: set[str] = field(default_factory=set)
     # Age keys one language spells alike for different units (CLDR en narrow "{0}m" is a minute
     # and a month): key -> the readings. They are dropped from ``keys``: such a line is null.
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -191,6 +194,8 @@ def _strip_cldr_quotes(s: str) -> str:
 
 
 _PLACEHOLDER = re.compile(r"\{(?:n|0|age)\}")
+# Letters written right after a count's number, without a space: a classifier ("{n}টা").
+_GLUED = re.compile(r"\{(?:n|0)\}([^\W\d_][^\s\d]*)")
 
 
 def _skeleton(pattern: str) -> str:
@@ -241,6 +246,8 @@ def _add(cat: Catalog, pattern: str, entry: Entry, cased: bool = False) -> None:
         bucket.append(entry)
     _add_edges(cat, pattern)  # also for a known key: its spacing may differ ("{0}天前", "{0} 天前")
     (cat.age_words if entry.kind == "age" else cat.count_words).update(words_of(pattern))
+    if entry.kind != "age" and (glued := _GLUED.search(clean(pattern))):
+        cat.glues.add(glued.group(1))
     if cased:
         cat.cased.add(cased_skeleton(pattern))
         if entry.kind == "age":

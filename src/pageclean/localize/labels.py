@@ -173,13 +173,14 @@ _COUNT_KIND_SET = frozenset(COUNT_KINDS)
 def _affix_match(text: str, code: str | None, first: re.Match[str]) -> re.Match[str] | None:
     """The number with a compact affix, anchored at the first number (or a prefix before it)."""
     rx = affix_regex(code)
-    m = rx.match(text, first.start())
-    if m is not None and m.group("suf"):
-        return m
     if _has_prefixes(code) and first.start() > 0:
+        # a prefix first: it may combine with a suffix after the number (my "ကုဋေ1.1ထ")
         m = rx.search(text, 0, first.end())
         if m is not None and m.group("pre"):
             return rx.match(text, m.start())
+    m = rx.match(text, first.start())
+    if m is not None and m.group("suf"):
+        return m
     return None
 
 

@@ -20,23 +20,29 @@ MAX_COMPOUND = 3
 MAX_COUNT = 2**63 - 1
 
 
-def _alternatives(items: set[str], edge: bool = True) -> str:
+def _alternatives(items: set[str], edge: bool = True, glues: frozenset[str] = frozenset()) -> str:
     parts = []
+    # a word edge, or a classifier the language glues after the number and its multiplier
+    # ("1 লাখটা ভিউ": লাখ then টা); longest first
+    end = r"(?!\w)"
+    if glues:
+        end = rf"(?:{end}|(?={'|'.join(re.escape(g) for g in sorted(glues, key=len, reverse=True))}))"
     for s in sorted(items, key=len, reverse=True):
         esc = re.escape(s).replace(r"\ ", " ?")
-        # a Latin/Cyrillic suffix must end at a word edge ("2 M" but not "2 Mar");
+        # a Latin/Cyrillic/Indic suffix must end at a word edge ("2 M" but not "2 Mar");
         # CJK/Hangul/Thai ones run into the next word ("17만회").
         if edge and s[-1].isalpha() and ord(s[-1]) < 0x0E00:
-            esc += r"(?!\w)"
+            esc += end
         parts.append(esc)
     return "|".join(parts) or r"(?!x)x"
 
 
-def build_affix_regex(suffixes: set[str], prefixes: set[str]) -> re.Pattern[str]:
+def build_affix_regex(suffixes: set[str], prefixes: set[str],
+                      glues: frozenset[str] = frozenset()) -> re.Pattern[str]:
     """[PREFIX [space]] NUMBER [[space] SUFFIX ...]: up to MAX_COMPOUND suffix words in a row,
     longest word first. Case is ignored here; affix_multiplier decides what a case difference
     may mean."""
-    suf, pre = _alternatives(suffixes), _alternatives(prefixes, edge=False)
+    suf, pre = _alternatives(suffixes, glues=glues), _alternatives(prefixes, edge=False)
     more = MAX_COMPOUND - 1
     return re.compile(
         rf"(?:(?P<pre>{pre}) ?)?(?P<num>{NUMBER})"
@@ -50,7 +56,8 @@ def affix_regex(code: str | None) -> re.Pattern[str]:
     """The number-with-affixes regex of one catalog, or of all of them (code None)."""
     cats = [load_catalog(code)] if code is not None else [load_catalog(c) for c in HL_CODES]
     return build_affix_regex({s for c in cats for s in c.suffixes},
-                             {p for c in cats for p in c.prefixes})
+                             {p for c in cats for p in c.prefixes},
+                             frozenset(g for c in cats for g in c.glues))
 
 
 def to_number(token: str, decimal: str, compact: bool) -> Decimal | None:
