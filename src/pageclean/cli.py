@@ -35,6 +35,19 @@ RUN_EPILOG = textwrap.dedent(
 )
 
 
+REPROCESS_EPILOG = textwrap.dedent(
+    """\
+    examples:
+      pageclean reprocess                           after an upgrade: pages an older version wrote
+      pageclean reprocess --all --where "ui_language = 'kk'"
+      pageclean reprocess --all --path 'html/*'
+
+    --where is a condition on the videos table in SQL (polars SQL; any column of the data
+    dictionary, scrape_date as a date). Exit codes as for run.
+    """
+)
+
+
 def _build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
@@ -80,6 +93,34 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="pageclean-scheduled", help="deployment name (default: %(default)s)")
     _add_location_options(serve)
     serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's INFO logs")
+
+    reprocess = sub.add_parser(
+        "reprocess",
+        help="re-curate pages an older pageclean wrote (or --all), replacing their rows in every table",
+        description="Read the raw files of pages that an older pageclean curated (their rows' "
+        "pipeline_version is older than this one's) again, and replace those pages' rows in every "
+        "table with what this version makes of them. --all, --where and --path choose other pages. "
+        "Queries meanwhile see each page's old rows or its new ones, never both; a page whose raw "
+        "file is gone keeps its rows and is listed.",
+        epilog=REPROCESS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_location_options(reprocess)
+    reprocess.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                           help="if another run holds --curated, wait this long for it (default: refuse)")
+    _add_scale_options(reprocess)
+    reprocess.add_argument("--pseudonymize-authors", action="store_true",
+                           help="as for run; needed when the lake holds pseudonyms (key in PAGECLEAN_AUTHOR_KEY)")
+    pick = reprocess.add_argument_group("which pages (default: those an older pageclean wrote)")
+    pick.add_argument("--all", dest="every", action="store_true",
+                      help="every page, whichever version wrote it")
+    pick.add_argument("--where", metavar="SQL",
+                      help="only pages whose videos row matches this SQL condition, e.g. \"ui_language = 'kk'\"")
+    pick.add_argument("--path", dest="path_glob", metavar="GLOB",
+                      help="only pages whose source_path matches this glob, e.g. 'html/*' ('*' crosses folders)")
+    quiet = reprocess.add_mutually_exclusive_group()
+    quiet.add_argument("-v", "--verbose", action="store_true", help="show Prefect's INFO logs")
+    quiet.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the summary")
 
     compact = sub.add_parser(
         "compact",
@@ -156,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "compact":
         return _compact(args)
+    if args.command == "reprocess":
+        return _reprocess(args, started)
     return _run(args, started)
 
 
@@ -200,13 +243,76 @@ def _run(args: argparse.Namespace, started: float) -> int:
         err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run picks up.")
         return 130
     except Exception as exc:  # the run itself failed (disk full, permissions): say so, no traceback
-        err.print(f"[red]error:[/] the run failed: {type(exc).__name__}: {exc}")
-        err.print("Run again with -v for Prefect's logs; pages already published are kept.")
+        err.print(f"[red]error:[/] {_failure(exc)}", highlight=False)
         return 1
     finally:
         if bar:
             bar.stop()
     Console().print(render_summary(summary, curated, time.monotonic() - started))
+    return 0
+
+
+def _failure(exc: BaseException) -> str:
+    """One line for a run that failed: what happened, that the lake is intact, and what to do."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" while writing {exc.filename}" if exc.filename else ""
+        return (f"the disk is full (no space left on the device{where}). Nothing half-written is visible: "
+                "the tables are as the last complete run left them. Free some space and run again; "
+                "batches this run finished are published then.")
+    return (f"the run failed: {type(exc).__name__}: {str(exc).rstrip('.')}. Pages already published are kept; "
+            "run again (with -v for Prefect's logs).")
+
+
+def _reprocess(args: argparse.Namespace, started: float) -> int:
+    from rich.console import Console
+
+    err = Console(stderr=True, soft_wrap=True)
+    problem = _check_locations(args.raw, args.curated)
+    if problem:
+        err.print(f"[red]error:[/] {problem}")
+        return 1
+    from pageclean.errors import ConfigError, CuratedLockedError
+
+    if args.pseudonymize_authors:
+        from pageclean.runner import author_pseudonymizer
+
+        try:
+            author_pseudonymizer()
+        except ConfigError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            return 1
+    _quiet_prefect(args.verbose)
+
+    import flows.reprocess as flow_module
+    from pageclean.report import ProgressBar
+    from pageclean.report_reprocess import render_summary
+
+    bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
+    flow_module.progress_hook = bar.update if bar else None
+    try:
+        with _silence_shutdown_noise():
+            summary = flow_module.run_reprocess(
+                workers=args.workers, dask_address=args.dask_address,
+                raw=args.raw, curated=args.curated, batch_size=args.batch_size,
+                max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+                pseudonymize_authors=args.pseudonymize_authors,
+                every=args.every, where=args.where, path_glob=args.path_glob,
+            )
+    except (CuratedLockedError, ConfigError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run finishes or undoes it.")
+        return 130
+    except Exception as exc:
+        err.print(f"[red]error:[/] {_failure(exc)}", highlight=False)
+        return 1
+    finally:
+        if bar:
+            bar.stop()
+    Console().print(render_summary(summary, time.monotonic() - started))
     return 0
 
 

@@ -47,6 +47,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pageclean.errors import CuratedLockedError
+from pageclean.io import swap
 from pageclean.io.fs import FsspecRoot, Root, open_root
 from pageclean.schema import PARTITION_COLUMN, TABLES
 
@@ -143,9 +144,11 @@ def publish(curated: Location, run_id: str) -> int:
 
 
 def recover(curated: Location) -> int:
-    """Finish what a killed run (or compaction) left in staging. Returns files moved."""
+    """Finish what a killed run, compaction or reprocess left in staging. Returns files moved (for a
+    reprocess, steps applied: it is rolled forward if it had committed its plan, else deleted)."""
     root = open_root(curated)
-    return sum(publish(root, run) for run in root.subdirs(STAGING_DIR))
+    return sum(swap.finish(root, f"{STAGING_DIR}/{job}") if swap.is_job(job) else publish(root, job)
+               for job in root.subdirs(STAGING_DIR))
 
 
 def load_seen(curated: Location) -> dict[str, list[SeenFile]]:
@@ -287,9 +290,11 @@ def compact(
     Under the curated lock (so no run adds files meanwhile), for each ``<table>/scrape_date=...``
     folder and for ``_state/``: files already holding ``target_rows`` rows are left alone; when two
     or more smaller ones remain they are read, rewritten with the table's schema (zstd, each file
-    sorted by page_id then position where the table has them) into staging, and published as a
-    compaction batch: old parts deleted, then the merged files moved in (see the module docstring
-    for why that order, and what a crash leaves). A second call finds nothing to do.
+    sorted by page_id then position where the table has them) into staging. A file of an older
+    schema version is rewritten even alone, to the current schema with nulls in the columns it lacks
+    (``schema.ADDED_IN``). Each partition's files are published as a compaction batch: old parts
+    deleted, then the merged files moved in (see the module docstring for why that order, and what a
+    crash leaves). A second call finds nothing to do.
     """
     if target_rows < 1:
         raise ValueError("target_rows must be at least 1")
@@ -306,11 +311,15 @@ def compact(
         try:
             for label, folder, schema in units:
                 files = root.glob(f"{folder}/*.parquet")
-                rows = {rel: _num_rows(root, rel) for rel in files}
+                footers = {rel: _footer(root, rel) for rel in files}
+                rows = {rel: n for rel, (n, _) in footers.items()}
                 small = [rel for rel in files if rows[rel] < target_rows]
+                # a file of an older schema version is rewritten too, with nulls in the columns it lacks
+                old = [rel for rel in files if not _same_columns(footers[rel][1], schema)]
+                small = sorted(set(small if len(small) >= 2 else []) | set(old))
                 report.files_before[label] += len(files)
                 kept = len(files)
-                if len(small) >= 2:
+                if small:
                     stage = f"{STAGING_DIR}/{job}/batch-{batch_no:06d}"
                     written = _merge(root, small, schema, target_rows, stage, folder, job, label)
                     root.write_text(f"{stage}/{REPLACES}", "\n".join(small))
@@ -374,6 +383,18 @@ def _read_parquet(root: Root, rel: str, columns: list[str] | None = None) -> pa.
         return pq.ParquetFile(fh).read(columns=columns)
 
 
+def _footer(root: Root, rel: str) -> tuple[int, pa.Schema]:
+    """Rows and schema of a Parquet file, from its footer (no data is read)."""
+    with root.open(rel, "rb") as fh:
+        f = pq.ParquetFile(fh)
+        return int(f.metadata.num_rows), f.schema_arrow
+
+
+def _same_columns(found: pa.Schema, schema: pa.Schema) -> bool:
+    """The file has the current schema's columns, names and types, in order (metadata aside)."""
+    return [(f.name, f.type) for f in found] == [(f.name, f.type) for f in schema]
+
+
 def _num_rows(root: Root, rel: str) -> int:
     with root.open(rel, "rb") as fh:
         return int(pq.ParquetFile(fh).metadata.num_rows)
@@ -381,3 +402,8 @@ def _num_rows(root: Root, rel: str) -> int:
 
 def _lines(root: Root, rel: str) -> list[str]:
     return [line for line in root.read_text(rel).splitlines() if line] if root.exists(rel) else []
+
+
+# The same conforming and file format for the other writers of the curated folder (reprocess).
+conform = _conform
+write_table = _write_parquet
