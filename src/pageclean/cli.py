@@ -229,7 +229,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
-        with _silence_shutdown_noise():
+        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose):
             summary = flow_module.run_curate(
                 workers=args.workers, dask_address=args.dask_address,
                 raw=args.raw, curated=args.curated, batch_size=args.batch_size,
@@ -292,7 +292,7 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
-        with _silence_shutdown_noise():
+        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose):
             summary = flow_module.run_reprocess(
                 workers=args.workers, dask_address=args.dask_address,
                 raw=args.raw, curated=args.curated, batch_size=args.batch_size,
@@ -383,6 +383,27 @@ def _compact(args: argparse.Namespace) -> int:
         return 1
     Console().print(str(report), highlight=False)
     return 0
+
+
+class _prefect_errors_off_terminal:
+    """While a flow runs without -v: Prefect's console handler prints nothing, so a failed task's traceback
+    goes only to the Prefect API (the UI keeps it) and the terminal gets pageclean's one-line message."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.levels: list[tuple[logging.Handler, int]] = []
+
+    def __enter__(self) -> None:
+        if self.verbose:
+            return
+        for handler in logging.getLogger().handlers:
+            if type(handler).__name__ == "PrefectConsoleHandler":
+                self.levels.append((handler, handler.level))
+                handler.setLevel(logging.CRITICAL + 1)
+
+    def __exit__(self, *exc: object) -> None:
+        for handler, level in self.levels:
+            handler.setLevel(level)
 
 
 class _silence_shutdown_noise:
