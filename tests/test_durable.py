@@ -128,13 +128,30 @@ def test_a_run_writes_fsyncs_renames_and_fsyncs_the_folder(tmp_path, recorder):
     assert by_batch and all(kinds == sorted(kinds) and kinds[-1] for kinds in by_batch.values())
 
 
+def assert_durable_swaps(events: list[tuple]) -> int:
+    """For each folder swap: every file of the new content written and fsynced (or hard-linked, so already
+    on disk), the staged folder fsynced, all before the swap; both parent folders fsynced after it."""
+    swaps = [i for i, e in enumerate(events) if e[0] == "exchange"]
+    for i in swaps:
+        _, staged, target = events[i]
+        for name in os.listdir(target):  # the new content, now at the target
+            was_staged = os.path.join(staged, name)
+            written = any(e[:2] == ("write", was_staged) for e in events[:i])
+            assert not written or any(e[0] == "fsync" and e[1] == was_staged for e in events[:i]), name
+        assert any(e[0] == "fsync" and e[1] == staged and e[2] for e in events[:i]), "staged folder not fsynced"
+        for folder in (os.path.dirname(staged), os.path.dirname(target)):
+            assert _index(events, _dir_fsync(folder), i + 1) is not None, f"{folder} not fsynced after the swap"
+    return len(swaps)
+
+
 def test_compaction_and_a_reprocess_are_durable(lake_v1, tmp_path, recorder):
-    """Compaction's moves, and a reprocess's folder swaps: staged content fsynced before, both folders after."""
+    """Compaction's moves and swaps, and a reprocess's: staged content fsynced before, the folders after."""
     from pageclean import reprocess as rp
 
     raw, curated = lake_v1
     store.compact(curated)
     assert_durable_publishing(recorder, curated)
+    assert_durable_swaps(recorder)
     recorder.clear()
 
     selection = rp.select_pages(curated)
@@ -145,17 +162,7 @@ def test_compaction_and_a_reprocess_are_durable(lake_v1, tmp_path, recorder):
     rp.build(str(curated), job, selection, plan)
     rp.publish(str(curated), job)
     assert assert_durable_publishing(recorder, curated) > 0  # the plan and the added videos files
-    swaps = [i for i, e in enumerate(recorder) if e[0] == "exchange"]
-    assert swaps
-    for i in swaps:
-        _, staged, target = recorder[i]
-        for name in os.listdir(target):  # the new content: each file written and fsynced before the swap
-            was_staged = os.path.join(staged, name)
-            linked = not any(e[:2] == ("write", was_staged) for e in recorder[:i])
-            assert linked or any(e[0] == "fsync" and e[1] == was_staged for e in recorder[:i]), name
-        assert any(e[0] == "fsync" and e[1] == staged and e[2] for e in recorder[:i]), "staged folder not fsynced"
-        for folder in (os.path.dirname(staged), os.path.dirname(target)):
-            assert _index(recorder, _dir_fsync(folder), i + 1) is not None
+    assert assert_durable_swaps(recorder) > 0
 
 
 def test_markers_are_whole_or_absent(tmp_path, monkeypatch):

@@ -270,3 +270,14 @@ def test_reprocess_command_under_prefect(prefect_harness, lake_v1, capsys):
     assert markdown is not None and "pageclean reprocess" in markdown.data and "links.kind" in markdown.data
     rejects = Artifact.get("pageclean-rejects")
     assert rejects is not None and "empty" in str(rejects.data)
+
+
+def test_reprocess_help_explains_the_choices(capsys):
+    """reprocess --help names the default choice and the three ways to choose other pages."""
+    from pageclean.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["reprocess", "--help"])
+    out = capsys.readouterr().out
+    for words in ("older pageclean", "--all", "--where", "--path", "ui_language = 'kk'", "--raw", "--workers"):
+        assert words in out, words

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,8 +56,6 @@ CHILD_TABLES = ("chapters", "links", "comments", "related_videos", "rejects")
 
 def new_job_id(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
-    import secrets
-
     return f"{swap.JOB_PREFIX}{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
 
 
