@@ -140,12 +140,14 @@ def test_a_page_whose_raw_file_is_gone_keeps_its_rows(lake_v1):
     (raw / "html/de-legacy-2017.html").unlink()
     (raw / "json/next-ru-lockup.json").write_text("{}")
     built = _reprocess(raw, curated)
-    assert built.kept == {"html/de-legacy-2017.html": "no longer in the raw folder",
-                          "json/next-ru-lockup.json": "holds other bytes now (a re-scrape); the next run "
-                                                      "curates them as a new page"}
+    page_of = dict(old["videos"].select("source_path", "page_id").iter_rows())
+    assert built.kept == {
+        page_of["html/de-legacy-2017.html"]: [("html/de-legacy-2017.html", "no longer in the raw folder")],
+        page_of["json/next-ru-lockup.json"]: [("json/next-ru-lockup.json",
+                                               "holds other bytes now (a re-scrape, which the next run curates)")]}
     now = _tables(curated)
-    for path in built.kept:
-        page = old["videos"].filter(pl.col("source_path") == path)["page_id"][0]
+    for path in ("html/de-legacy-2017.html", "json/next-ru-lockup.json"):
+        page = page_of[path]
         for table in ("videos", *PARENT_TABLES):
             assert _pages(now[table], page).equals(_pages(old[table], page)), (path, table)
     assert len(built.replaced) == 4
@@ -281,3 +283,30 @@ def test_reprocess_help_explains_the_choices(capsys):
     out = capsys.readouterr().out
     for words in ("older pageclean", "--all", "--where", "--path", "ui_language = 'kk'", "--raw", "--workers"):
         assert words in out, words
+
+
+def test_a_file_rescraped_in_place_is_read_once(tmp_path, monkeypatch):
+    """A path that held two pages over time (both by an older pageclean): read once; the page it holds now is
+    replaced, the one it held before keeps its rows and is reported."""
+    import pageclean.pipeline
+
+    founding = (Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt").read_bytes()
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    monkeypatch.setattr(pageclean.pipeline, "__version__", OLD_VERSION)
+    for n, views in enumerate((b"10,936", b"11,002")):
+        (raw / "a.txt").write_bytes(founding.replace(b"10,936", views))
+        plan = plan_run(str(raw), str(curated), batch_size=5)
+        for b, items in enumerate(plan.batches):
+            run_batch(str(raw), str(curated), f"old{n}", b, items, MAX_BYTES, NOW)
+        store.publish(curated, f"old{n}")
+    monkeypatch.undo()
+    before = _tables(curated)
+    first, second = before["videos"].sort("view_count")["page_id"].to_list()
+    built = _reprocess(raw, curated)
+    assert built.replaced == {second}
+    assert built.kept == {first: [("a.txt", "holds other bytes now (a re-scrape, which the next run curates)")]}
+    after = _tables(curated)
+    assert dict(after["videos"].select("page_id", "pipeline_version").iter_rows()) == {first: OLD_VERSION,
+                                                                                      second: __version__}
+    assert _pages(after["comments"], second).height == _pages(before["comments"], second).height == 37

@@ -33,11 +33,12 @@ def _lines(s: ReprocessSummary) -> list[tuple[str, str]]:
     ]
     if s.newer:
         rows.append(("left alone", f"{s.newer:,} pages written by a newer pageclean"))
-    kept = sorted(b.kept.items())
+    kept = sorted(reason for reasons in b.kept.values() for reason in reasons)
     if kept:
         shown = "; ".join(f"{path}: {why}" for path, why in kept[:KEPT_SHOWN])
         more = f"; and {len(kept) - KEPT_SHOWN:,} more" if len(kept) > KEPT_SHOWN else ""
-        rows.append(("kept", f"{len(kept):,} raw files gone or changed, their pages keep their rows: {shown}{more}"))
+        rows.append(("kept", f"{len(b.kept):,} pages keep their rows, their raw files gone or changed: "
+                             f"{shown}{more}"))
     if b.languages:
         rows.append(("UI languages", ", ".join(f"{k} {v:,}" for k, v in b.languages.most_common(8))))
     rate = s.report.pages / s.seconds if s.seconds else 0.0

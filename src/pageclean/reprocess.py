@@ -130,26 +130,45 @@ def select_pages(curated: str | Root, every: bool = False, where: str | None = N
 @dataclass(slots=True)
 class PagePlan:
     batches: list[list[WorkItem]]
-    expected: dict[str, str]  # raw path -> the page_id it held
-    missing: dict[str, str]  # raw path no longer in the raw folder -> the page_id it held
+    missing: set[str]  # raw paths of selected pages that are no longer in the raw folder
 
 
 def plan_pages(raw: str | Root, selection: Selection, batch_size: int) -> PagePlan:
-    """The raw files of the selected pages, in batches of about ``batch_size``, a page's paths together."""
-    expected = {path: page_id for page_id, paths in selection.pages.items() for path in paths}
-    found: dict[str, RawFile] = {f.rel: f for f in discover(raw) if f.rel in expected}
+    """The raw files of the selected pages, each once, in batches of about ``batch_size``.
+
+    Pages that share a path (a file re-scraped in place held both) and the paths of one page (copies of
+    the same bytes) go into one batch, so the batch tells copies apart as a run does.
+    """
+    group = {page: page for page in selection.pages}
+
+    def find(page: str) -> str:
+        while group[page] != page:
+            group[page] = group[group[page]]
+            page = group[page]
+        return page
+
+    owner: dict[str, str] = {}
+    for page, paths in selection.pages.items():
+        for path in paths:
+            if path in owner:
+                group[find(page)] = find(owner[path])
+            else:
+                owner[path] = page
+    paths_of: dict[str, set[str]] = defaultdict(set)
+    for path, page in owner.items():
+        paths_of[find(page)].add(path)
+    found: dict[str, RawFile] = {f.rel: f for f in discover(raw) if f.rel in owner}
     batches: list[list[WorkItem]] = []
     current: list[WorkItem] = []
-    for page_id in sorted(selection.pages):
-        items = [WorkItem(found[p]) for p in selection.pages[page_id] if p in found]
+    for key in sorted(paths_of):
+        items = [WorkItem(found[p]) for p in sorted(paths_of[key]) if p in found]
         if current and len(current) + len(items) > batch_size:
             batches.append(current)
             current = []
         current += items
     if current:
         batches.append(current)
-    missing = {p: page_id for p, page_id in expected.items() if p not in found}
-    return PagePlan(batches, {p: i for p, i in expected.items() if p in found}, missing)
+    return PagePlan(batches, set(owner) - set(found))
 
 
 @dataclass(slots=True)
@@ -157,7 +176,8 @@ class Built:
     """What :func:`build` staged: the pages it replaces, what they became, and what changed."""
 
     replaced: set[str] = field(default_factory=set)
-    kept: dict[str, str] = field(default_factory=dict)  # raw path -> why its page keeps its old rows
+    kept: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # page_id -> (raw path, why) of a
+    # page that keeps its old rows: no raw file gave its bytes back
     outcomes: Counter[str] = field(default_factory=Counter)  # "video" | "reject:<reason>" per replaced page
     languages: Counter[str] = field(default_factory=Counter)
     changes: Changes = field(default_factory=Changes)
@@ -196,21 +216,23 @@ def build(curated: str | Root, job_id: str, selection: Selection, plan: PagePlan
     state = _concat([_conformed(root, rel, store.STATE_SCHEMA) for rel in staged.get(store.STATE_DIR, [])],
                     store.STATE_SCHEMA)
     out = Built()
-    by_path = {r["source_path"]: r for r in state.to_pylist()}
-    for path, page_id in plan.expected.items():
-        got = by_path.get(path)
-        if got is None:
-            out.kept[path] = "not processed"
-        elif got["page_id"] == page_id:
-            out.replaced.add(page_id)
-        elif got["page_id"] is None:
-            out.kept[path] = f"could not be read again ({got['outcome'].removeprefix('reject:')})"
-        else:
-            out.kept[path] = "holds other bytes now (a re-scrape); the next run curates them as a new page"
-    out.kept.update({path: "no longer in the raw folder" for path in plan.missing})
-    # a page any of whose paths gave it back is replaced; its other paths' notes are only information
-    out.kept = {p: why for p, why in out.kept.items()
-                if (plan.expected.get(p) or plan.missing.get(p)) not in out.replaced}
+    got = {r["source_path"]: r for r in state.to_pylist()}
+    for page_id, paths in selection.pages.items():
+        why = []
+        for path in paths:
+            row = got.get(path)
+            if path in plan.missing:
+                why.append((path, "no longer in the raw folder"))
+            elif row is None:
+                why.append((path, "not read"))
+            elif row["page_id"] == page_id:
+                out.replaced.add(page_id)
+            elif row["page_id"] is None:
+                why.append((path, f"could not be read again ({row['outcome'].removeprefix('reject:')})"))
+            else:
+                why.append((path, "holds other bytes now (a re-scrape, which the next run curates)"))
+        if page_id not in out.replaced:
+            out.kept[page_id] = why
     replaced = pa.array(sorted(out.replaced), pa.string())
     for row in state.filter(pc.is_in(state["page_id"], replaced)).to_pylist():
         out.outcomes[row["outcome"]] += 1
