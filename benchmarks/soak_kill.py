@@ -3,17 +3,20 @@
     python benchmarks/soak_kill.py                # 3,000 pages, 20 kills
     python benchmarks/soak_kill.py --pages 500 --kills 5 --seed 7
 
-1. A corpus of distinct text dumps (benchmarks/_corpus.py) and one uninterrupted `pageclean run` into a
-   reference folder: the exact rows the lake must end with, and how long the run works once it holds
-   the curated lock (the working window).
-2. `--kills` times: start `pageclean run` in its own process group, wait until it holds the lock, then
-   SIGKILL the whole group at a random moment of the remaining working window (a run that finishes
-   first is counted, and the next one is killed instead). After each kill, before the next run: every
-   published Parquet file reads whole and no page_id is in videos twice, as any query would see it.
+1. A corpus of distinct text dumps (benchmarks/_corpus.py) and one uninterrupted `pageclean run` of it
+   into a reference folder: the exact rows the lake must end with, and the run's pages per second
+   once it holds the curated lock.
+2. The corpus arrives in `--kills` slices, as an hourly scraper delivers it: before each run the next
+   slice is moved into the raw folder, so every run has new pages to curate (and whatever the killed
+   run before it left). Each `pageclean run` starts in its own process group; once it holds the lock
+   it is SIGKILLed, whole group, at a random moment of the time its work should take (a run that
+   finishes first is counted and the next one killed instead). After each kill: no process of the
+   group is left, every published Parquet file reads whole, no page_id is in videos twice.
 3. One last run, left to finish. Then: row counts per table equal the reference's, no duplicate
    page_id, the same page_ids and comment_ids, every Parquet file readable, staging empty.
 
-Prints figures and a PASS/FAIL line; it asserts nothing and is not part of CI (minutes of wall time).
+Prints figures and a PASS/FAIL line; it asserts nothing and is not part of CI (many minutes of wall time:
+each run pays Prefect's start-up).
 """
 
 from __future__ import annotations
@@ -47,9 +50,18 @@ def env(home: Path) -> dict[str, str]:
 
 
 def start(raw: Path, curated: Path, home: Path) -> subprocess.Popen:
+    """`pageclean run` in its own process group; batches of 50 pages, so a run has several to stage and publish."""
     return subprocess.Popen([sys.executable, "-m", "pageclean.cli", "run", "--raw", str(raw), "--curated",
-                             str(curated), "-q"], cwd=ROOT, env=env(home), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                             str(curated), "--batch-size", "50", "-q"], cwd=ROOT, env=env(home),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def flow_rate(summary: str) -> float:
+    """Pages per second in the flow, from a run's summary ('time  12.3 s in the flow (243.9 pages/s)')."""
+    for line in summary.splitlines():
+        if line.strip().startswith("time") and "pages/s" in line:
+            return float(line.split("(")[1].split()[0].replace(",", ""))
+    raise ValueError("no time line in the summary")
 
 
 def holds_lock(curated: Path, pid: int) -> bool:
@@ -60,28 +72,16 @@ def holds_lock(curated: Path, pid: int) -> bool:
         return False
 
 
-def descendants(pid: int) -> set[int]:
-    """Every process whose parent chain leads to ``pid`` (from /proc), whatever its process group."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def phase(curated: Path) -> str:
     """What a killed run left: its staged batches (ready or not)."""
     staging = curated / "_staging"
     batches = list(staging.glob("*/batch-*")) if staging.is_dir() else []
     ready = sum((b / "READY").exists() for b in batches)
     return f"{len(batches)} staged batches ({ready} ready)"
+
+
+def files(curated: Path) -> dict[str, int]:
+    return {str(f): f.stat().st_size for f in curated.rglob("*") if f.is_file()} if curated.is_dir() else {}
 
 
 def check(curated: Path) -> tuple[dict[str, int], list[str]]:
@@ -116,6 +116,19 @@ def keys(curated: Path) -> tuple[set, set]:
     return column("videos", "page_id"), column("comments", "comment_id")
 
 
+def group_members(pgid: int) -> list[int]:
+    """Processes still in process group ``pgid`` (from /proc)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                    members.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return members
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=3000)
@@ -125,58 +138,69 @@ def main() -> int:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="pageclean-soak-"))
-    raw, curated, reference, home = work / "raw", work / "curated", work / "reference", work / "prefect"
+    corpus, raw, curated, reference = work / "corpus", work / "raw", work / "curated", work / "reference"
+    home = work / "prefect"
     started = time.monotonic()
-    size = text_corpus(raw, args.pages, seed=args.seed)
-    print(f"corpus: {args.pages:,} text dumps, {size / 1e6:.1f} MB in {raw}")
+    size = text_corpus(corpus, args.pages, seed=args.seed)
+    pages = sorted(corpus.rglob("*.txt"), key=lambda f: f.name)
+    print(f"corpus: {args.pages:,} text dumps, {size / 1e6:.1f} MB, arriving in {args.kills} slices")
 
-    proc = start(raw, reference, home)
+    proc = start(corpus, reference, home)
     t0 = time.monotonic()
     while proc.poll() is None and not holds_lock(reference, proc.pid):
         time.sleep(0.05)
     locked_at = time.monotonic()
-    _, err = proc.communicate()
+    out, err = proc.communicate()
     if proc.returncode != 0:
         print(f"reference run failed: {err}")
         return 1
-    window = time.monotonic() - locked_at
+    rate = flow_rate(out)
+    held = time.monotonic() - locked_at
+    overhead = max(held - args.pages / rate, 1.0)  # starting the process pool, publishing, the summary
     expected, problems = check(reference)
-    print(f"reference run: {locked_at - t0:.1f} s start-up, {window:.1f} s holding the lock; rows {expected}")
+    print(f"reference run: {locked_at - t0:.1f} s start-up, {held:.1f} s from the lock to the end "
+          f"({rate:.0f} pages/s in the flow, {overhead:.1f} s besides); rows {expected}")
 
     kills = finished = 0
     log: list[str] = []
-    while kills < args.kills:
+    for k in range(args.kills):
+        for f in pages[k * args.pages // args.kills:(k + 1) * args.pages // args.kills]:
+            target = raw / f.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, target)  # same path and mtime as in the reference run: the same rows
+        arrived = (k + 1) * args.pages // args.kills
         proc = start(raw, curated, home)
         t0 = time.monotonic()
         while proc.poll() is None and not holds_lock(curated, proc.pid):
             time.sleep(0.02)
+        locked = time.monotonic()
         published = count_rows(curated)["videos"] if curated.is_dir() else 0  # footers only: quick
-        remaining = max(0.2, window * (1 - published / args.pages))
-        delay = rng.uniform(0, remaining * 1.1)
-        deadline = time.monotonic() + delay
-        while proc.poll() is None and time.monotonic() < deadline:
+        # a moment of the work still to do: recovering, parsing, staging or publishing
+        delay = rng.uniform(0, overhead + (arrived - published) / rate)
+        while proc.poll() is None and time.monotonic() < locked + delay:
             time.sleep(0.01)
         if proc.poll() is not None:
             finished += 1
-            log.append(f"run finished before its kill ({delay:.2f} s after the lock), exit {proc.returncode}")
-            if proc.returncode != 0:
-                log.append("  stderr: " + proc.stderr.read().strip()[:300])
-            if finished > 3 * args.kills:
-                break
+            log.append(f"slice {k + 1}: the run finished before its kill ({delay:.2f} s after the lock), "
+                       f"exit {proc.returncode}" + ("" if proc.returncode == 0 else f": {proc.stderr.read()[-300:]}"))
             continue
-        orphans = descendants(proc.pid)
         os.killpg(proc.pid, signal.SIGKILL)
+        killed_after = time.monotonic() - locked
         proc.wait()
-        for pid in descendants(proc.pid) | orphans:  # anything that left the group (none expected)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                log.append(f"  process {pid} outside the group survived the kill")
-            except ProcessLookupError:
-                pass
+        snapshot = files(curated)
+        time.sleep(2.0)
+        survivors = group_members(proc.pid)
+        for pid in survivors:
+            os.kill(pid, signal.SIGKILL)
         kills += 1
         rows, problems = check(curated)
-        log.append(f"kill {kills:2d}: {time.monotonic() - t0:5.1f} s after start, {delay:5.2f} s into the work; "
-                   f"left {phase(curated)}; visible videos {rows.get('videos', 0):,}"
+        if survivors:
+            problems.append(f"processes {survivors} outlived the SIGKILL of their group")
+        if files(curated) != snapshot:
+            problems.append("files changed in the 2 s after the kill")
+        log.append(f"kill {kills:2d}: {locked - t0:5.1f} s start-up, killed {killed_after:5.2f} s "
+                   f"after taking the lock ({delay:.2f} s drawn); left {phase(curated)}; "
+                   f"visible videos {rows.get('videos', 0):,} of {arrived:,} arrived"
                    + (f"; PROBLEMS {problems}" if problems else ""))
         print(log[-1], flush=True)
 
@@ -189,13 +213,13 @@ def main() -> int:
     same_keys = keys(curated) == keys(reference)
     print("\n".join(line for line in log if not line.startswith("kill ")))
     print(f"final run: exit {proc.returncode}" + ("" if final_ok else f" {err.strip()[:500]}"))
-    print(f"kills: {kills} (runs that finished before their kill: {finished})")
+    print(f"kills: {kills}; runs that finished before their kill: {finished}")
     print(f"rows:      {rows}")
     print(f"expected:  {expected}")
     print(f"same page_ids and comment_ids as the reference: {same_keys}; staging left: {leftovers or 'nothing'}")
     print(f"problems: {problems or 'none'}")
     ok = final_ok and rows == expected and not problems and same_keys and not leftovers
-    print(f"{'PASS' if ok else 'FAIL'}: {kills} of {args.kills} kills survived; "
+    print(f"{'PASS' if ok else 'FAIL'}: {kills} kills, the lake {'exact' if ok else 'WRONG'}; "
           f"{(time.monotonic() - started) / 60:.1f} min in all")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
