@@ -188,7 +188,7 @@ def test_match_label_kinds_filter() -> None:
     """kinds= restricts what may match."""
     assert match_label("3 жыл бұрын", kinds=["views"]) is None
     label = match_label("3 жыл бұрын", "kk", kinds=["age"])
-    assert label == Label("age", 3 * 365 * DAY, "3 years ago", "kk", None)
+    assert label == Label("age", 3 * 365 * DAY, "3 years ago", "kk", None, "year")
 
 
 def test_founding_example_labels_all_parse() -> None:
@@ -251,13 +251,16 @@ def test_detect_regional_variant_only_when_specific() -> None:
     assert detect(["13 crore views", "3 years ago"]).language == "en-IN"
 
 
-def test_tie_between_languages_is_broken_by_default_order_and_said() -> None:
-    """A label shared by bs, hr and sr-Latn alone: the default order picks, evidence says so."""
+def test_tie_within_a_family_gives_its_main_code_and_says_so() -> None:
+    """A label shared by bs, hr and sr-Latn alone: the family's main code (hr), the tie first in
+    the evidence and the others in ``tied`` (issue 10: Croatian was read as Bosnian)."""
     det = detect(["37 komentara"])
-    assert det.language == "bs"
-    assert any("tie with" in e and "hr" in e for e in det.evidence)
-    # another label settles it: "12.345 prikaza" is Croatian only
-    assert detect(["37 komentara", "12.345 prikaza"]).language == "hr"
+    assert det.language == "hr"
+    assert "tie with" in det.evidence[0] and "bs" in det.evidence[0]
+    assert set(det.tied) == {"bs", "sr-Latn"}
+    # another label settles it: "2,4 tis. pregleda" (tis. = thousand) is Croatian only; YouTube's hr
+    # views word is "pregleda", as in bs (TeamPiped/rustypipe testfiles/dict/large_number_samples.json)
+    assert detect(["37 komentara", "2,4 tis. pregleda"]).language == "hr"
 
 
 # --- language codes ---------------------------------------------------------------------------

@@ -129,3 +129,12 @@ def test_views_and_date_on_one_line_in_every_language(code):
     page = parse_textdump("\n".join(["Episode 12", "Some Podcast", f"{REAL_VIEWS[code]}  {shown}", *TAIL[:2]]))
     assert (page.view_count, page.published_date) == (10936, datetime(2021, 3, 3, tzinfo=UTC))
     assert page.description == "Guest interview about theorem provers.\n00:00 Intro"
+
+
+def test_unlabelled_header_says_why_a_count_or_age_is_null() -> None:
+    """Read by position (no label known), an unknown word beside the number gives null and the
+    warning names the word: never the bare number (issue 10 item 1)."""
+    page = parse_textdump("Title\n\n10 zillion blorps\n\nMy Channel\n\nMy Channel\n\nseveral blorps ago\n\nText\n")
+    assert page.view_count is None and page.published_age_seconds is None
+    assert any("'zillion'" in w for w in page.warnings)
+    assert any("'several'" in w for w in page.warnings)

@@ -5,6 +5,18 @@ YouTube prints an age rounded down to its unit ("3 years ago" is at least 3 year
 the earliest to the latest the text allows. Months and years vary in length, so a window takes
 the extremes (a month is 28 to 31 days, a year 365 to 366), never the parser's nominal 30/365.
 
+Each derived time is stored as a point estimate (``published_at``: the page's date, or scraped_at
+minus the shown age, as before) with its ``_precision`` and its window, ``_earliest`` and
+``_latest`` (:class:`DerivedTime`). The precision vocabulary is :data:`PRECISIONS`.
+
+A scrape time taken from the file's mtime (no sidecar) is only an upper bound: the file is written
+after the page was fetched, and a copy or a checkout without its times makes the mtime later still,
+by any amount. An age counted back from it keeps its ``_latest`` (the page cannot have been fetched
+after its file was written) and loses its ``_earliest``, which is null: unbounded, not a guess. (A
+scraper that backdates its files, as ``wget -N`` or ``curl -R`` do with a server's Last-Modified
+time, breaks that bound; such scrapes need a sidecar.) A date shown on the page does not depend
+on the scrape time and keeps both ends.
+
 Two readings conflict only when no instant of one window can come after the other's, with
 ``CONFLICT_TOLERANCE`` on top. A video cannot be published after its own comments and a reply
 cannot be older than the comment it answers: on such a conflict one of the two readings is wrong
@@ -13,8 +25,8 @@ and nothing tells which, so the derived time is null and a warning names both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
 from pageclean import localize
 from pageclean.localize.catalog import UNIT_SECONDS, UNITS
@@ -37,6 +49,11 @@ _DATE_BEFORE, _DATE_AFTER = timedelta(hours=14), timedelta(days=1, hours=12)
 # published (hours to days ahead); the windows already cover rounding and unit lengths, so the
 # tolerance only has to keep such pages out of a conflict.
 CONFLICT_TOLERANCE = timedelta(days=7)
+# What ``<name>_precision`` may say, finest first: ``exact`` is an instant the page gives in full
+# (the player's microformat publishDate with its time and offset), ``day`` a calendar date shown on
+# the page ("27.04.2021") or an age in days, and the other units the unit an age was shown in
+# ("3 years ago" is ``year``).
+PRECISIONS = ("exact", "second", "minute", "hour", "day", "week", "month", "year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,23 @@ class TimeWindow:
     earliest: datetime
     latest: datetime
     precision: str  # the unit the age was shown in ("year"), or "day" for a date
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedTime:
+    """A derived time as the tables store it: the point estimate, its precision and its window.
+
+    ``earliest`` or ``latest`` is None where that side is unbounded (an age counted back from an
+    mtime has no earliest); all four are None when there is no time.
+    """
+
+    at: datetime | None
+    precision: str | None = None
+    earliest: datetime | None = None
+    latest: datetime | None = None
+
+
+NO_TIME = DerivedTime(None)
 
 
 def age_window(scraped_at: datetime, amount: int, unit: str) -> TimeWindow:
@@ -69,6 +103,55 @@ def date_window(value: datetime) -> TimeWindow:
     """A page's publish date (a calendar day at midnight UTC, or an exact time) as the instants
     it can stand for in any time zone."""
     return TimeWindow(value - _DATE_BEFORE, value + _DATE_AFTER, "day")
+
+
+def page_date_time(value: datetime) -> DerivedTime:
+    """A date the page gives. A value at midnight UTC is a calendar date (every parser stores a
+    shown or date-only publish date so), whose window covers that day in every time zone; any other
+    value is an instant the page gave with its time and offset, ``exact``. (An exact instant that
+    falls on midnight UTC is read as a day: a wider window, still true.)
+
+    >>> page_date_time(datetime(2021, 4, 27, tzinfo=UTC)).precision
+    'day'
+    >>> t = page_date_time(datetime(2018, 8, 2, 13, 0, 8, tzinfo=UTC)); t.precision, t.earliest == t.latest == t.at
+    ('exact', True)
+    """
+    if value.astimezone(UTC).time() == time(0):
+        window = date_window(value)
+        return DerivedTime(value, "day", window.earliest, window.latest)
+    return DerivedTime(value, "exact", value, value)
+
+
+def age_time(scraped_at: datetime, age_seconds: int, amount: int, unit: str, scrape_exact: bool = True,
+             ) -> DerivedTime:
+    """scraped_at minus the shown age, with the window of "amount units ago"; the earliest end is
+    unbounded (None) when scraped_at is only an upper bound (an mtime).
+
+    >>> t = age_time(datetime(2024, 5, 20, tzinfo=UTC), 3 * 365 * 86400, 3, "year", scrape_exact=False)
+    >>> str(t.at.date()), t.precision, t.earliest, str(t.latest.date())
+    ('2021-05-21', 'year', None, '2021-05-21')
+    """
+    window = age_window(scraped_at, amount, unit)
+    return DerivedTime(scraped_at - timedelta(seconds=age_seconds), unit,
+                       window.earliest if scrape_exact else None, window.latest)
+
+
+def text_age(text: str | None, language: str | None) -> tuple[int, int, str] | None:
+    """(seconds, amount, unit) of an age label ("6 years ago", "Streamed 2 days ago"), or None.
+
+    >>> text_age("6 years ago", "en")
+    (189216000, 6, 'year')
+    """
+    if not text:
+        return None
+    try:
+        label = localize.match_label(text, language, ("age",))
+    except (ValueError, OverflowError):  # a language the catalogs do not know; an age past timedelta
+        return None
+    if label is None or label.unit not in UNIT_EXTREMES or not isinstance(label.value, timedelta):
+        return None
+    seconds = int(label.value.total_seconds())
+    return seconds, seconds // UNIT_SECONDS[label.unit], label.unit
 
 
 def shown_age(text: str | None, seconds: int | None, language: str | None) -> tuple[int, str] | None:
@@ -103,11 +186,21 @@ def certainly_before(a: TimeWindow, b: TimeWindow, tolerance: timedelta = CONFLI
 
 @dataclass(slots=True)
 class PageTimes:
-    """The derived times of a page's video and comments, with the conflicts that nulled some."""
+    """The derived times of a page's video, comments and related videos, with the conflicts that
+    nulled some."""
 
-    video: datetime | None
-    comments: list[datetime | None]
+    video_time: DerivedTime
+    comment_times: list[DerivedTime]
     warnings: list[str]
+    related_times: list[DerivedTime] = field(default_factory=list)
+
+    @property
+    def video(self) -> datetime | None:
+        return self.video_time.at
+
+    @property
+    def comments(self) -> list[datetime | None]:
+        return [t.at for t in self.comment_times]
 
 
 def _english(amount: int, unit: str) -> str:
@@ -125,46 +218,59 @@ def _age(text: str | None, seconds: int | None, scraped_at: datetime, language: 
     return age_window(scraped_at, amount, unit), f"{text!r} ({_english(amount, unit)})"
 
 
-def page_times(page: ParsedPage, scraped_at: datetime) -> PageTimes:
-    """published_at of the video and of each comment, nulled where the page contradicts itself.
+def _derived(text: str | None, seconds: int | None, scraped_at: datetime, language: str | None,
+             scrape_exact: bool) -> DerivedTime:
+    found = shown_age(text, seconds, language)
+    if found is None or seconds is None:
+        return NO_TIME
+    return age_time(scraped_at, seconds, *found, scrape_exact=scrape_exact)
 
-    Related videos carry no derived time, and a sidebar video may be older or newer than the
-    page's, so there is nothing to check there.
+
+def page_times(page: ParsedPage, scraped_at: datetime, scrape_exact: bool = True) -> PageTimes:
+    """published_at of the video, of each comment and of each related video, with precision and
+    window, nulled where the page contradicts itself. ``scrape_exact`` is False when scraped_at is
+    a file's mtime (an upper bound only: see the module's doc).
+
+    A sidebar video may be older or newer than the page's, so related videos are not checked
+    against anything.
     """
     language = page.ui_language
-    minus = [None if c.published_age_seconds is None else scraped_at - timedelta(seconds=c.published_age_seconds)
-             for c in page.comments]
-    comments: list[datetime | None] = list(minus)
+    comment_times = [_derived(c.published_text, c.published_age_seconds, scraped_at, language, scrape_exact)
+                     for c in page.comments]
     ages = [_age(c.published_text, c.published_age_seconds, scraped_at, language) for c in page.comments]
-    warnings = _check_replies(page.comments, ages, comments)
+    warnings = _check_replies(page.comments, ages, comment_times)
 
-    video: datetime | None
+    video: DerivedTime
     shown: tuple[TimeWindow, str] | None
     if page.published_date is not None:
-        video = page.published_date
-        shown = date_window(video), f"{page.published_text or video.date().isoformat()!r}"
+        video = page_date_time(page.published_date)
+        shown = date_window(page.published_date), f"{page.published_text or page.published_date.date().isoformat()!r}"
     else:
-        video = None if page.published_age_seconds is None else \
-            scraped_at - timedelta(seconds=page.published_age_seconds)
+        video = _derived(page.published_text, page.published_age_seconds, scraped_at, language, scrape_exact)
         shown = _age(page.published_text, page.published_age_seconds, scraped_at, language)
     # A scheduled video's comments come before its (future) publish time by design.
-    if video is not None and shown is not None and shown[0].earliest <= scraped_at:
-        dated = [(age[0].latest, i) for i, age in enumerate(ages) if age is not None and comments[i] is not None]
+    if video.at is not None and shown is not None and shown[0].earliest <= scraped_at:
+        dated = [(age[0].latest, i) for i, age in enumerate(ages)
+                 if age is not None and comment_times[i].at is not None]
         if dated:
             _, first = min(dated)
             earliest_comment = ages[first]
             assert earliest_comment is not None
             if certainly_before(earliest_comment[0], shown[0]):
-                video = None
+                video = NO_TIME
                 warnings.append(
                     f"the video's publish time {shown[1]} is after its comment {first}'s "
                     f"{earliest_comment[1]}: a video cannot be published after its comments, so "
                     "published_at is null")
-    return PageTimes(video, comments, warnings)
+    related = []
+    for r in page.related:
+        found = text_age(r.published_text, language)
+        related.append(NO_TIME if found is None else age_time(scraped_at, *found, scrape_exact=scrape_exact))
+    return PageTimes(video, comment_times, warnings, related)
 
 
 def _check_replies(
-    comments: list[Comment], ages: list[tuple[TimeWindow, str] | None], times: list[datetime | None]
+    comments: list[Comment], ages: list[tuple[TimeWindow, str] | None], times: list[DerivedTime]
 ) -> list[str]:
     """Null both times where a reply is older than the comment it answers (by parent id)."""
     warnings = []
@@ -176,7 +282,7 @@ def _check_replies(
         reply_age, parent_age = ages[i], ages[parent]
         if reply_age is None or parent_age is None or not certainly_before(reply_age[0], parent_age[0]):
             continue
-        times[i] = times[parent] = None
+        times[i] = times[parent] = NO_TIME
         warnings.append(
             f"comment {i} answers comment {parent} but says {reply_age[1]} against {parent_age[1]}: a reply "
             "cannot be older than the comment it answers, so both published_at are null")

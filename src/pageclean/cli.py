@@ -132,7 +132,47 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="curated folder or URL (default: %(default)s)")
     compact.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                          help="if a run holds --curated, wait this long for it (default: refuse)")
+    _add_views_parser(sub)
     return parser
+
+
+VIEWS_EPILOG = textwrap.dedent(
+    """\
+    The database holds views only, no data: each query reads the Parquet files as they are then,
+    so new runs show up without writing it again. Write it again after upgrading pageclean (new
+    columns and views) or when a table that had no files yet gets its first ones.
+
+    The views name their files relative to the curated folder, so the folder can be moved or
+    copied with the database. DuckDB resolves such paths against its working directory, or
+    against file_search_path when set (it is not stored in the file). Open it either way:
+      cd curated && duckdb pageclean.duckdb
+      duckdb -readonly -cmd "SET file_search_path='curated'" curated/pageclean.duckdb
+    From Python: pageclean.lake.connect("curated") (DuckDB), or pageclean.lake.open("curated")
+    for the same tables and views as polars LazyFrames, no database needed.
+
+    views: videos_latest (one row per video, its latest scrape, publish window narrowed by all),
+    video_history (counts per scrape), comments_unique (one row per comment across scrapes),
+    citations (per cited paper or repository: the videos citing it); and one per table.
+    Columns: the README's "Views across scrapes" section.
+    """
+)
+
+
+def _add_views_parser(sub: argparse._SubParsersAction) -> None:
+    views = sub.add_parser(
+        "views",
+        help="write a DuckDB database of SQL views over the curated tables (latest state, history, "
+        "unique comments, citations)",
+        description="Write curated/pageclean.duckdb: one view per table (every scrape, every "
+        "pageclean version's files) and the analyst's views across scrapes.",
+        epilog=VIEWS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    views.add_argument("--curated", default="curated", metavar="DIR",
+                       help="the local curated folder (default: %(default)s)")
+    views.add_argument("--output", metavar="FILE",
+                       help="where to write the database (default: DIR/pageclean.duckdb; elsewhere, "
+                       "set file_search_path to DIR when you open it)")
 
 
 def _add_location_options(p: argparse.ArgumentParser) -> None:
@@ -199,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         return _compact(args)
     if args.command == "reprocess":
         return _reprocess(args, started)
+    if args.command == "views":
+        return _views(args)
     return _run(args, started)
 
 
@@ -382,6 +424,43 @@ def _compact(args: argparse.Namespace) -> int:
         err.print(f"[red]error:[/] {exc}")
         return 1
     Console().print(str(report), highlight=False)
+    return 0
+
+
+def _views(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from pageclean.io.fs import is_url
+
+    err = Console(stderr=True, soft_wrap=True)
+    if is_url(args.curated):
+        err.print(f"[red]error:[/] --curated {args.curated!r} is a URL: the views need a local folder "
+                  "(DuckDB reads object stores itself; copy the lake, or query it with read_parquet).")
+        return 1
+    if not Path(args.curated).is_dir():
+        err.print(f"[red]error:[/] the curated folder {args.curated!r} does not exist (pass --curated DIR).")
+        return 1
+    try:
+        import duckdb  # noqa: F401 - a dependency; a broken install is told so, not shown a traceback
+    except ImportError as exc:
+        err.print(f"[red]error:[/] DuckDB is not importable ({exc}); reinstall pageclean (`pip install -e .`).")
+        return 1
+    from pageclean.lake.sql import write_database
+
+    written = write_database(args.curated, args.output)
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"wrote {written.path}: views {', '.join([*written.tables, *written.views])}")
+    if written.without_video_id:
+        out.print(f"note: {written.without_video_id} scrape(s) have no video_id (no sidecar URL, none on the "
+                  "page): videos_latest, video_history and citations leave them out, as nothing matches them "
+                  "across scrapes.")
+    for table in written.empty_tables:
+        out.print(f"note: {table} has no files yet, so its view is empty; run `pageclean views` again "
+                  "after a run adds some.")
+    here = Path(args.curated)
+    out.print(f"open it with: cd {here} && duckdb {written.path.name}" if written.path.parent.resolve()
+              == here.resolve() else
+              f"open it with: duckdb -readonly -cmd \"SET file_search_path='{here.resolve()}'\" {written.path}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Generated README sections (data dictionary, reject reasons): ``python -m pageclean.docs README.md``."""
+"""Generated README sections (data dictionary, reject reasons, lake views): ``python -m pageclean.docs README.md``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from pageclean.errors import REASONS
+from pageclean.lake.spec import views_table
 from pageclean.schema import data_dictionary
 
 
@@ -16,7 +17,7 @@ def reasons_table() -> str:
     return "\n".join(rows)
 
 
-SECTIONS = {"data-dictionary": data_dictionary, "reasons": reasons_table}
+SECTIONS = {"data-dictionary": data_dictionary, "reasons": reasons_table, "views": views_table}
 
 
 def render(readme: str) -> str:

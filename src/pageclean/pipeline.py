@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pageclean import __version__
-from pageclean.chronology import page_times
+from pageclean.chronology import DerivedTime, page_times
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
 from pageclean.extract.link_kinds import describe as describe_link
@@ -251,6 +251,13 @@ def _authors(page: ParsedPage, pseudonymize: Pseudonymizer | None) -> dict[str, 
     return mapping
 
 
+def time_columns(name: str, time: DerivedTime) -> dict[str, Any]:
+    """A derived time's four columns: ``name`` (the point estimate), ``name_precision``,
+    ``name_earliest`` and ``name_latest``."""
+    return {name: time.at, f"{name}_precision": time.precision, f"{name}_earliest": time.earliest,
+            f"{name}_latest": time.latest}
+
+
 def _rows(
     page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
     pseudonymize: Pseudonymizer | None = None,
@@ -264,7 +271,8 @@ def _rows(
         raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
 
     authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
-    times = page_times(page, meta.scraped_at)  # nulls a time the page's own order contradicts
+    # Nulls a time the page's own order contradicts; an mtime bounds the scrape only from above.
+    times = page_times(page, meta.scraped_at, scrape_exact=meta.scraped_at_source != "mtime")
     warnings += times.warnings
     video = {
         "page_id": page_id,
@@ -284,7 +292,7 @@ def _rows(
         "view_count": page.view_count,
         "views_text": page.views_text,
         "published_text": page.published_text,
-        "published_at": times.video,
+        **time_columns("published_at", times.video_time),
         "comment_count": page.comment_count,
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
@@ -325,7 +333,7 @@ def _rows(
             "comment_id": c.comment_id or comment_key(video_id or page_id, author, c.text, occurrence),
             "author": author, "author_as_shown": author if pseudonymize else c.author,
             "text": c.text, "published_text": c.published_text,
-            "published_at": times.comments[i],
+            **time_columns("published_at", times.comment_times[i]),
             "like_count": c.like_count, "reply_to": authors[c.reply_to] if c.reply_to else None,
             "reply_count": c.reply_count,
             "parent_comment_id": c.parent_comment_id, "edited": c.edited, "video_id": video_id,
@@ -334,7 +342,8 @@ def _rows(
         {"page_id": page_id, "position": i, "title": r.title, "channel": normalize_identifier(r.channel),
          "channel_as_shown": r.channel,
          "duration_seconds": r.duration_seconds, "view_count": r.view_count, "video_id": r.video_id,
-         "published_text": r.published_text, "source_video_id": video_id}
+         "published_text": r.published_text, "source_video_id": video_id,
+         **time_columns("published_at", times.related_times[i])}
         for i, r in enumerate(page.related)
     ]
     return {"videos": [video], "chapters": chapters, "links": links, "comments": comments,

@@ -27,6 +27,21 @@ def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Fie
     return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
 
 
+def _window(name: str) -> list[pa.Field]:
+    """The precision and the window of the derived time ``name`` (see ``pageclean.chronology``)."""
+    return [
+        _f(f"{name}_precision", pa.string(), f"how precise {name} is: exact (an instant the page gives), "
+           "second, minute, hour, day (a date shown on the page, or an age in days), week, month or "
+           "year (the unit the age was shown in: '3 years ago' is year); null when it is null"),
+        _f(f"{name}_earliest", _TS, f"the earliest {name} can be: the shown age rounded down by YouTube "
+           "('3 years ago' is 3 to 4 years before the scrape, a month 28 to 31 days, a year 365 to 366), "
+           "a shown date in any time zone; null when it is null, or unbounded (an age counted back "
+           "from a file mtime, which is only an upper bound on the scrape time)"),
+        _f(f"{name}_latest", _TS, f"the latest {name} can be (UTC); {name} lies in "
+           f"[{name}_earliest, {name}_latest]"),
+    ]
+
+
 _PAGE_ID = _f("page_id", pa.string(), "hex sha256 of the raw file's bytes; joins every table", False)
 _POSITION = "0-based order on the page"
 _VIDEO_ID = _f("video_id", pa.string(), "the page's 11-character YouTube video id, when known")
@@ -52,6 +67,7 @@ VIDEOS = pa.schema(
         _f("published_text", pa.string(), "the publish label as shown ('Күн бұрын', 'vor 4 Jahren')"),
         _f("published_at", _TS, "publish time: the page's date, or scraped_at minus the shown age; null, "
            "with a warning, when one of its comments is certainly older than it"),
+        *_window("published_at"),
         _f("comment_count", pa.int64(), "comment count as the page declares it (37)"),
         _f("like_count", pa.int64(), "likes, when shown"),
         _f("duration_seconds", pa.int64(), "video length in seconds, when known"),
@@ -107,6 +123,10 @@ LINKS = pa.schema(
         _f("canonical_url", pa.string(), "url with the host lower-cased, tracking parameters removed "
            "(utm_*, si, fbclid, feature=shared...), youtu.be and m.youtube.com folded into "
            "https://www.youtube.com/watch?v=; for a URL the page showed cut, only the part shown"),
+        _f("citation_key", pa.string(), "the work the link cites, one key for every link to it: "
+           "arxiv:<arxiv_id>, doi:<doi>, for code the repository's URL (https://github.com/<owner>/<repo>, "
+           "lower-cased on GitHub), for another paper its canonical_url; null for the other kinds and "
+           "for a cut URL whose key would run into the cut. The citations view groups by it"),
     ]
 )
 
@@ -122,6 +142,7 @@ COMMENTS = pa.schema(
         _f("published_text", pa.string(), "the age label as shown ('3 жыл бұрын')"),
         _f("published_at", _TS, "scraped_at minus the shown age; null, with a warning, when a reply and the "
            "comment it answers say the reply is older (both are nulled)"),
+        *_window("published_at"),
         _f("like_count", pa.int64(), "likes, where the page shows them"),
         _f("reply_to", pa.string(), "handle the comment replies to (leading @@handle), normalized like author"),
         _f("reply_count", pa.int64(), "replies, where the page shows them"),
@@ -143,6 +164,10 @@ RELATED_VIDEOS = pa.schema(
         _f("video_id", pa.string(), "its video id, when the page carries it"),
         _f("published_text", pa.string(), "its age label, when shown"),
         _f("source_video_id", pa.string(), "video id of the page it was listed on"),
+        _f("published_at", _TS, "scraped_at minus its age label, when the label is an age "
+           "('6 years ago'); the sidebar's ages are the only publish times the lake has of videos it "
+           "never scraped"),
+        *_window("published_at"),
     ]
 )
 
@@ -164,7 +189,12 @@ REJECTS = pa.schema(
 # tests/test_schema_evolution.py checks this record against them). Add a new column here, under
 # SCHEMA_VERSION; never move one.
 ADDED_IN: dict[int, dict[str, tuple[str, ...]]] = {
-    2: {"links": ("kind", "arxiv_id", "arxiv_version", "doi", "canonical_url")},
+    2: {
+        "videos": ("published_at_precision", "published_at_earliest", "published_at_latest"),
+        "links": ("kind", "arxiv_id", "arxiv_version", "doi", "canonical_url", "citation_key"),
+        "comments": ("published_at_precision", "published_at_earliest", "published_at_latest"),
+        "related_videos": ("published_at", "published_at_precision", "published_at_earliest", "published_at_latest"),
+    },
 }
 
 _TABLES = {

@@ -48,6 +48,8 @@ class Citation:
     arxiv_version: int | None = None
     doi: str | None = None
     canonical_url: str | None = None
+    # One key per cited work, shared by every link to it: arxiv:<id>, doi:<doi>, a repository's URL.
+    citation_key: str | None = None
 
 
 @cache
@@ -246,8 +248,9 @@ def describe(url: str, partial: bool = False) -> Citation:
 
     ``partial``: the URL is only the part a page showed before cutting it with "...".
 
-    >>> describe("https://arxiv.org/abs/2101.06223v1")
-    Citation(kind='paper', arxiv_id='2101.06223', arxiv_version=1, doi=None, canonical_url='https://arxiv.org/abs/2101.06223v1')
+    >>> describe("https://arxiv.org/abs/2101.06223v1")  # doctest: +NORMALIZE_WHITESPACE
+    Citation(kind='paper', arxiv_id='2101.06223', arxiv_version=1, doi=None,
+             canonical_url='https://arxiv.org/abs/2101.06223v1', citation_key='arxiv:2101.06223')
     >>> describe("https://link.springer.com/chapter/10.", partial=True).doi is None
     True
     """
@@ -264,4 +267,62 @@ def describe(url: str, partial: bool = False) -> Citation:
         arxiv, version = arxiv_id(doi[len(prefix):])
     if kind == "other" and (arxiv or doi):
         kind = "paper"
-    return Citation(kind, arxiv, version, doi, canonical_url(url))
+    canonical = canonical_url(url)
+    return Citation(kind, arxiv, version, doi, canonical, citation_key(kind, arxiv, doi, canonical, partial))
+
+
+def citation_key(kind: str | None, arxiv: str | None, doi: str | None, canonical: str | None,
+                 partial: bool = False) -> str | None:
+    """The work a link cites, as one key for every link to it: ``arxiv:<id>``, ``doi:<doi>``, for
+    code the repository's URL, for another paper its canonical URL (fragment dropped). None for
+    the other kinds, and for a cut link whose key would run into the cut.
+
+    >>> citation_key("code", None, None, "https://github.com/OpenAI/Whisper/blob/main/README.md")
+    'https://github.com/openai/whisper'
+    >>> citation_key("paper", "2101.06223", None, "https://arxiv.org/abs/2101.06223v1")
+    'arxiv:2101.06223'
+    >>> citation_key("code", None, None, "https://github.com/openai/whis", partial=True) is None
+    True
+    """
+    if arxiv:
+        return f"arxiv:{arxiv}"
+    if doi:
+        return f"doi:{doi}"
+    if canonical is None:
+        return None
+    if kind == "paper":
+        return None if partial else canonical.split("#", 1)[0]
+    if kind == "code":
+        return _repository(canonical, partial)
+    return None
+
+
+def _repository(canonical: str, partial: bool) -> str | None:
+    """The repository a code link points into, per ``[repositories]`` of the data file."""
+    data = _data()["repositories"]
+    parts = urlsplit(canonical)
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path
+    if host in data["until"]:
+        separator = data["until"][host]
+        if separator in path:
+            path = path[: path.index(separator)]
+        elif partial:
+            return None  # the project path may go on past the cut
+    elif host in data["segments"]:
+        segments = [s for s in path.split("/") if s]
+        wanted = data["segments"][host] + (1 if segments and segments[0] in data["prefixed"].get(host, ()) else 0)
+        # Cut: the last segment shown may be longer on the real page, unless something follows it.
+        cut_inside = partial and not (parts.query or parts.fragment or path.endswith("/"))
+        whole = segments[:-1] if cut_inside else segments
+        if partial and len(whole) < wanted:
+            return None
+        path = "/" + "/".join(segments[:wanted])
+    else:  # a layout not described: the whole link, unless it was cut
+        return None if partial else canonical.split("#", 1)[0]
+    path = path.rstrip("/")
+    for suffix in data["strip_suffixes"]:
+        path = path.removesuffix(suffix)
+    if host in data["case_insensitive"]:
+        path = path.lower()
+    return f"https://{host}{path}"

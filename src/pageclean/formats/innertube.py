@@ -745,30 +745,8 @@ def is_edited(text: str | None, language: str | None) -> bool:
 def decide_language(
     hl_hints: Iterable[tuple[str, str]], labels: Iterable[str | None]
 ) -> tuple[str | None, str | None, list[str]]:
-    """(ui_language, evidence sentence, warnings): the labels win over ``hl`` when they disagree.
-
-    ``hl_hints`` are ``(code, where it came from)`` in order of trust.
-    """
-    hl, hl_source = None, None
-    for code, source in hl_hints:
-        if normalized := localize.normalize_language(code):
-            hl, hl_source = normalized, source
-            break
-    texts = [t for t in labels if t and t.strip()]
-    detection = localize.detect(texts) if texts else None
-    by_labels = detection.language if detection else None
-    evidence: list[str] = []
-    if by_labels:
-        shown = ", ".join(repr(e) for e in (detection.evidence or tuple(texts))[:3])
-        evidence.append(f"labels {shown} read as {by_labels}")
-    if hl:
-        evidence.append(f"hl={hl} from {hl_source}")
-    warnings: list[str] = []
-    if by_labels and hl and by_labels != hl:
-        warnings.append(
-            f"The page's labels read as {by_labels} but its hl setting ({hl_source}) says {hl}; the labels were used."
-        )
-    return by_labels or hl, "; ".join(evidence) or None, warnings
+    """(ui_language, evidence sentence, warnings): see ``localize.decide_language``."""
+    return localize.decide_language(hl_hints, labels)
 
 
 def cross_check(what: str, display: str | None, shown: int | None, exact: int | None, source: str) -> str | None:

@@ -156,12 +156,17 @@ def _parse_unlabelled(body: list[Line], start: int, page: ParsedPage) -> int:
             page.channel = window[offset].text
             if offset > 0 and any(c.isdigit() for c in window[offset - 1].text):
                 page.views_text = window[offset - 1].text
-                page.view_count = localize.parse_count(window[offset - 1].text, None)
+                views = localize.read_count(page.views_text, None)
+                page.view_count = views.value  # type: ignore[assignment]
+                if views.value is None and views.reason:
+                    page.warnings.append(f"view count unread: {views.reason}")
             end = offset + 2
             if end < len(window) and len(window[end].text) <= MAX_LABEL_LINE // 2:
                 page.published_text = window[end].text
-                age = localize.parse_relative_age(window[end].text, None)
-                page.published_age_seconds = seconds(age)
+                age = localize.read_age(page.published_text, None)
+                page.published_age_seconds = seconds(age.value)  # type: ignore[arg-type]
+                if age.value is None and age.reason:
+                    page.warnings.append(f"publish age unread: {age.reason}")
                 end += 1
             page.warnings.append("no UI label recognised in the header; read by position")
             return start + end

@@ -4,7 +4,12 @@ Public API:
 
 - ``parse_count(text, language=None) -> int | None``
 - ``parse_relative_age(text, language=None) -> timedelta | None``
+- ``read_count(text, language=None)`` and ``read_age(...)`` -> ``Reading``: the same values, and
+  when the value is None, the reason ("'zillion' after the number ... is no multiplier ...") for
+  a caller's warnings. A number next to a word the language does not print there is None, never
+  the bare number.
 - ``detect_ui_language(text) -> str | None`` and ``detect(text) -> Detection``
+- ``decide_language(hl_hints, labels)``: the page's UI language from its labels and its ``hl``
 - ``match_label(line, language=None, kinds=None) -> Label | None``
 - ``supported_languages() -> list[str]`` and ``normalize_language(code) -> str | None``
 - ``is_ui_chrome(line, language=None) -> bool``: buttons and headings ("Show less", "12 replies")
@@ -30,11 +35,13 @@ from datetime import date, timedelta
 from ._text import clean
 from .catalog import HL_CODES, UNIT_SECONDS, load_catalog
 from .catalog import normalize_language as _normalize
-from .labels import MAX_COUNT, MAX_LABEL_CHARS, Hit, _affix_language, _suffix_regex, count_in, match_all
+from .labels import MAX_LABEL_CHARS, Hit, match_all
 
 __all__ = [
     "Detection",
     "Label",
+    "Reading",
+    "decide_language",
     "detect",
     "detect_ui_language",
     "is_ui_chrome",
@@ -43,6 +50,8 @@ __all__ = [
     "parse_count",
     "parse_date",
     "parse_relative_age",
+    "read_age",
+    "read_count",
     "supported_languages",
 ]
 
@@ -62,10 +71,22 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """A display string read leniently: its value, or None and why (for the page's warnings)."""
+
+    value: int | timedelta | None
+    reason: str | None = None  # why value is None ("'lakh' after the number ... is no multiplier")
+    label: Label | None = None  # the whole UI label the value came from, when one matched
+
+
+@dataclass(frozen=True, slots=True)
 class Detection:
     language: str | None
-    evidence: tuple[str, ...] = ()  # the label lines that voted for it
+    evidence: tuple[str, ...] = ()  # a tie sentence first, if any, then the label lines
     reason: str | None = None  # why language is None, when it is
+    # Languages whose labels fit the page exactly as well as ``language`` (regional variants of
+    # it, or a near-identical sibling such as bs for hr): the labels could not tell them apart.
+    tied: tuple[str, ...] = ()
 
 
 _COUNT_NOUNS = {
@@ -135,7 +156,10 @@ def match_label(
         if kind_set is None or "date" in kind_set:
             return _date_label(line, code)
         return None
-    hit = hits[0]
+    return _label(hits[0])
+
+
+def _label(hit: Hit) -> Label:
     unit = hit.entry.unit if hit.entry.kind == "age" else None
     return Label(hit.entry.kind, hit.value, _english(hit), hit.entry.language, hit.status, unit)
 
@@ -184,28 +208,42 @@ def parse_count(text: str, language: str | None = None) -> int | None:
     (1500, 1234)
     >>> parse_count("2,4 B görüntüleme"), parse_count("11 mil M de visualizaciones")
     (2400, 11000000000)
-    >>> parse_count("no number here") is None
-    True
+    >>> parse_count("no number here") is None, parse_count("5 zillion views") is None
+    (True, True)
     """
+    return read_count(text, language).value  # type: ignore[return-value]
+
+
+def read_count(text: str, language: str | None = None) -> Reading:
+    """parse_count's value, or None with the reason: a label in the text, else its first number
+    with the language's multiplier words. A word right after the number (or, in a language whose
+    multipliers come first, right before it) must be one the language prints there.
+
+    >>> read_count("1.1K crore views", "en-IN").value
+    11000000000
+    >>> read_count("2.4 lakh views", "en").reason
+    "'lakh' after the number in '2.4 lakh views' is no multiplier or count word the en catalog knows"
+    """
+    from .reading import read_count as _read
+
     code = _resolve(language)
-    counts = ("views", "comments", "likes", "subscribers", "replies")
-    for part in _parts(text):
-        hits = match_all(part, code, frozenset(counts))
-        if hits:
-            return int(hits[0].value)  # type: ignore[arg-type]
-    cleaned = clean(text)
-    if code is None:
-        code = _language_from_affix(cleaned)
-    value = count_in(load_catalog(code), cleaned)
-    return value if value is not None and 0 <= value <= MAX_COUNT else None
+    hit, value, reason = _read(text, code)
+    if value is None:
+        reason = _ambiguity(text, code) or reason
+    return Reading(value, reason, _label(hit) if hit is not None else None)
 
 
-def _language_from_affix(text: str) -> str:
-    """The catalog whose compact affix the number carries ("22 М." -> kk), best-ranked."""
-    m = _suffix_regex(None).search(text)
-    if m is not None and (m.group("suf") or m.group("pre")):
-        return _affix_language(m)
-    return "en"
+def _ambiguity(text: str, code: str | None) -> str | None:
+    """Why an age is null when its shape reads as two units in one language ("5m ago")."""
+    from .labels import prepare
+
+    key = prepare(clean(text))[2]
+    for c in [code] if code else HL_CODES:
+        units = load_catalog(c).ambiguous.get(key)
+        if units:
+            return (f"{text!r} reads as {' or '.join(units)} in the {c} catalog (one spelling for "
+                    "several units), so its age is unknown")
+    return None
 
 
 def parse_relative_age(text: str, language: str | None = None) -> timedelta | None:
@@ -223,30 +261,38 @@ def parse_relative_age(text: str, language: str | None = None) -> timedelta | No
     730
     >>> parse_relative_age("Premieres in 2 hours")
     datetime.timedelta(days=-1, seconds=79200)
+    >>> parse_relative_age("бірнеше жыл бұрын") is None  # "several years ago"
+    True
     """
+    return read_age(text, language).value  # type: ignore[return-value]
+
+
+def read_age(text: str, language: str | None = None) -> Reading:
+    """parse_relative_age's value, or None with the reason.
+
+    >>> read_age("бірнеше жыл бұрын", "kk").reason
+    "'бірнеше' stands where 'бірнеше жыл бұрын' needs a number, and the kk catalog knows no such number word"
+    """
+    from .reading import read_age as _read
+
     code = _resolve(language)
-    for part in _parts(text):
-        hits = match_all(part, code, frozenset({"age"}))
-        if hits:
-            return hits[0].value  # type: ignore[return-value]
+    hit, value, reason = _read(text, code)
+    if value is None:
+        reason = _ambiguity(text, code) or reason
+    return Reading(value, reason, _label(hit) if hit is not None else None)
+
+
+def _ambiguity(text: str, code: str | None) -> str | None:
+    """Why an age is null when its shape reads as two units in one language ("5m ago")."""
+    from .labels import prepare
+
+    key = prepare(clean(text))[2]
+    for c in [code] if code else HL_CODES:
+        units = load_catalog(c).ambiguous.get(key)
+        if units:
+            return (f"{text!r} reads as {' or '.join(units)} in the {c} catalog (one spelling for "
+                    "several units), so its age is unknown")
     return None
-
-
-# How many leading words may precede a label on a line before it stops being "short"
-# ("@handle 3 жыл бұрын" has one).
-MAX_LEADING_WORDS = 3
-
-
-def _parts(text: str) -> list[str]:
-    """The text, its ' • '-separated parts, and its tails after up to 3 leading words."""
-    text = text.strip()
-    out = [text]
-    if "•" in text:
-        out += [p.strip() for p in text.split("•") if p.strip()]
-    words = text.split()
-    for i in range(1, min(MAX_LEADING_WORDS, len(words) - 1) + 1):
-        out.append(" ".join(words[i:]))
-    return out
 
 
 def detect(text: str | Iterable[str]) -> Detection:
@@ -264,6 +310,35 @@ def detect(text: str | Iterable[str]) -> Detection:
 
 def detect_ui_language(text: str) -> str | None:
     return detect(text).language
+
+
+def decide_language(
+    hl_hints: Iterable[tuple[str, str]], labels: Iterable[str | None]
+) -> tuple[str | None, str | None, list[str]]:
+    """(ui_language, evidence sentence, warnings) from a page's labels and its ``hl`` hints.
+
+    ``hl_hints`` are ``(code, where it came from)`` in order of trust. The labels win when they
+    disagree with ``hl`` (with a warning); when they fit ``hl`` exactly as well as the language
+    they read as (hl=en-GB on English labels, hl=no on labels Danish prints alike), ``hl`` decides.
+
+    >>> decide_language([("en-GB", "INNERTUBE_CONTEXT_HL")], ["10,936 views", "3 years ago"])[0]
+    'en-GB'
+    """
+    from .detection import decide_language as _decide
+
+    return _decide(hl_hints, labels)
+
+
+def clear_caches() -> None:
+    """Forget every catalog and per-line result, so changed data files are read again (tests)."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith(__name__ + "."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)) and getattr(
+                    value, "__module__", "").startswith(__name__):
+                    value.cache_clear()
 
 
 def is_ui_chrome(line: str, language: str | None = None) -> bool:

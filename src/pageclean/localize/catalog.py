@@ -3,6 +3,30 @@
 A catalog turns every label shape a language can print into a *skeleton key* (the label with its
 number replaced by ``#``, casefolded, whitespace removed), so recognising a line is one regex
 substitution and one dict lookup. Catalogs are built lazily, once per language, and cached.
+
+What a ``data/<hl>.toml`` can say (a regional variant such as ``en-GB.toml`` adds to its base's):
+
+- ``[labels]`` ``views``/``comments``/``likes``/``subscribers``/``replies``: shapes with ``{n}``
+  ("{n} views", "Пікірлер: {n}"); ``[labels.numberless]`` ``<kind> = { "No views" = 0 }``.
+- ``[numbers]`` ``suffixes``/``prefixes``: compact multiplier words in their exact case
+  (``{ "m" = 1_000, "M" = 1_000_000 }`` for ca). They win over CLDR's, short and long forms
+  alike. Several of them in a row multiply, smallest first ("1.1K crore" = 1.1 x 1e3 x 1e7,
+  Thai "1.1 พันล้าน" = 1.1 x 1e3 x 1e6), so the words, not their compounds, need listing.
+  A match that ignores case is used only where no language gives the folded word another value
+  (a lowercase "b" is refused: tr "B" = 1e3, en "B" = 1e9).
+- ``[ages]`` ``wrappers`` ("{0} ago"); ``[ages.units]``: unit words (the first of each unit also
+  stands alone for one: "Жыл бұрын"); ``patterns`` (``{ "{0} (na) segundo ang nakalipas" =
+  "second" }``); ``phrases`` with a fixed value (``{ "včera" = "1 day", "только что" =
+  "0 seconds", "قبل ثانيتين" = "2 seconds" }``; an Arabic dual followed by its digit, "قبل ثانيتين
+  (2)", is a pattern: ``{ "قبل ثانيتين ({0})" = "second" }``); ``number_words``: words standing
+  where the digit goes in every age form (``{ "o" = 1 }``: ro "Acum o oră"; is "einni", gl "un").
+- ``[status]`` ``streamed``/``premiered``/``edited``/...: wrappers around an age ("Streamed {age}",
+  so "Streamed 2 days ago" and "Streamed yesterday" both read).
+- ``[chrome]`` ``strings``/``patterns``; ``[dates]`` (read by dates.py); ``[meta]`` ``sources``.
+
+Letter case is kept for one purpose: a shape written in a TOML file records YouTube's own case, so
+detection can tell Norwegian "For 2 timer siden" from Danish "for 2 timer siden"
+(``Catalog.cased``). Matching itself ignores case.
 """
 
 from __future__ import annotations
@@ -45,6 +69,20 @@ for _code in HL_CODES:
 def rank(code: str) -> int:
     return _RANK.get(code, 10_000)
 
+# Languages whose YouTube labels are (nearly) alike, main code first: when the labels fit several
+# members equally, detection returns the main code and records the tie (a page's hl hint, where
+# there is one, decides instead). Regional variants share their base's strings (NewPipeExtractor's
+# timeago-parser/raw/times/*.json records es, es-419 and es-US, en and en-GB, zh-TW and zh-HK
+# identical); hr/bs/sr-Latn share about half their age strings and no/da differ mostly in letter
+# case ("For 2 timer siden" / "for 2 timer siden"). Main codes: the base of a regional family; hr
+# for the Latin-script Serbo-Croatian family (the national standard with the most speakers that
+# YouTube offers only in Latin script); da before no as in YouTube's own language menu.
+FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("en", "en-GB", "en-IN"), ("es", "es-419", "es-US"), ("pt", "pt-PT"), ("fr", "fr-CA"),
+    ("zh-TW", "zh-HK"), ("hr", "bs", "sr-Latn"), ("da", "no"),
+)  # fmt: skip
+FAMILY_MAIN = {member: family[0] for family in FAMILIES for member in family}
+
 
 # hl code -> Babel locale identifier, where they differ.
 _BABEL_ID = {
@@ -66,7 +104,8 @@ UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7
 COUNT_KINDS = ("views", "comments", "likes", "subscribers", "replies")
 # CLDR plural categories whose pattern, when it has no {0}, stands for a fixed count (ar duals).
 _FIXED_CATEGORY_COUNT = {"one": 1, "two": 2}
-_NUMBER_WORDS = {"one": 1, "two": 2}
+# Punctuation stripped from a word's ends before it is compared ("Пікірлер:" is "пікірлер").
+WORD_PUNCTUATION = ".,:;!?()[]{}«»\"'·•…"
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -120,40 +159,51 @@ class Catalog:
     # UI chrome (buttons, section headings) in chrome_key form; patterns hold '{name}'
     chrome: set[str] = field(default_factory=set)
     chrome_patterns: list[str] = field(default_factory=list)
-
-    def multiplier(self, suffix: str) -> int | None:
-        s = clean(suffix)
-        if s in self.suffixes:
-            return self.suffixes[s]
-        folded = s.casefold()
-        return self._folded().get(folded)
-
-    def _folded(self) -> dict[str, int]:
-        return _folded_suffixes(self.language)
-
-
-@cache
-def _folded_suffixes(code: str) -> dict[str, int]:
-    """Case-insensitive view of a catalog's suffixes, dropping any casefold collision."""
-    out: dict[str, int] = {}
-    clash: set[str] = set()
-    for s, m in load_catalog(code).suffixes.items():
-        f = s.casefold()
-        if f in out and out[f] != m:
-            clash.add(f)
-        out[f] = m
-    for f in clash:
-        del out[f]
-    return out
+    # Skeletons of the TOML's shapes with their letter case kept (cased_skeleton): YouTube's own
+    # case, which tells near-identical languages apart (no "For 2 timer siden", da "for ...").
+    cased: set[str] = field(default_factory=set)
+    # Every word (casefolded, see words_of) of the count shapes and of the age/status shapes: a
+    # word next to a number that is in neither is one the language does not print there.
+    count_words: set[str] = field(default_factory=set)
+    age_words: set[str] = field(default_factory=set)
+    # Words standing where an age's digit goes: ro "o" (Acum o oră), is "einni" -> 1
+    number_words: dict[str, int] = field(default_factory=dict)
+    # Age keys one language spells alike for different units (CLDR en narrow "{0}m" is a minute
+    # and a month): key -> the readings. They are dropped from ``keys``: such a line is null.
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The age readings each key has in the TOML (YouTube's own strings), which settle an ambiguity.
+    confirmed: dict[str, set[tuple[str | None, int | None, bool]]] = field(default_factory=dict)
+    # The same for CLDR's own relative-time patterns ("{0}m ago" is a minute), which outrank
+    # shapes made by wrapping CLDR's unit words ("{0}m" is also a month) in "ago".
+    direct: dict[str, set[tuple[str | None, int | None, bool]]] = field(default_factory=dict)
 
 
 def _strip_cldr_quotes(s: str) -> str:
     return s.replace("''", "\0").replace("'", "").replace("\0", "'")
 
 
+_PLACEHOLDER = re.compile(r"\{(?:n|0|age)\}")
+
+
 def _skeleton(pattern: str) -> str:
     """Catalog pattern ("{n} views", "{0} жыл бұрын") -> lookup key ("#views")."""
     return squash(clean(pattern.replace("{n}", "#").replace("{0}", "#")))
+
+
+def cased_skeleton(text: str) -> str:
+    """The skeleton with its letter case kept: "For {0} timer siden" -> "For#timersiden". A
+    line's own is its cleaned text with every number as '#' (see detection)."""
+    return "".join(clean(_PLACEHOLDER.sub("#", text)).split())
+
+
+def words_of(text: str) -> set[str]:
+    """The casefolded words of a shape or line, without placeholders, digits or end punctuation."""
+    out = set()
+    for word in clean(_PLACEHOLDER.sub(" ", text)).split():
+        word = word.strip(WORD_PUNCTUATION).casefold()
+        if word and not word.isdigit():
+            out.add(word)
+    return out
 
 
 @cache
@@ -171,7 +221,8 @@ def _babel_locale(code: str) -> Locale | None:
         return None
 
 
-def _add(cat: Catalog, pattern: str, entry: Entry) -> None:
+def _add(cat: Catalog, pattern: str, entry: Entry, cased: bool = False) -> None:
+    """Record one label shape; ``cased`` when it comes from a TOML file (YouTube's own case)."""
     key = _skeleton(pattern)
     if not key or key == "#":
         return  # a bare number is never a label on its own
@@ -179,6 +230,15 @@ def _add(cat: Catalog, pattern: str, entry: Entry) -> None:
     if entry not in bucket:
         bucket.append(entry)
     _add_edges(cat, pattern)  # also for a known key: its spacing may differ ("{0}天前", "{0} 天前")
+    (cat.age_words if entry.kind == "age" else cat.count_words).update(words_of(pattern))
+    if cased:
+        cat.cased.add(cased_skeleton(pattern))
+        if entry.kind == "age":
+            cat.confirmed.setdefault(key, set()).add((entry.unit, entry.fixed, entry.future))
+    if entry.kind == "age" and entry.fixed is None and key.count("#") == 1:
+        for word, n in cat.number_words.items():  # "Acum {0} oră" -> "Acum o oră" = 1 hour
+            spelled = pattern.replace("{0}", word).replace("{n}", word)
+            _add(cat, spelled, Entry(cat.language, "age", entry.unit, n, entry.future), cased)
 
 
 def _add_edges(cat: Catalog, pattern: str) -> None:
@@ -190,24 +250,32 @@ def _add_edges(cat: Catalog, pattern: str) -> None:
         cat.lasts.add(last)
 
 
-_PLACEHOLDER = re.compile(r"\{(?:n|0|age)\}")
-
-
 def _cldr_compact(loc: Locale, cat: Catalog) -> None:
-    for forms in loc.compact_decimal_formats.get("short", {}).values():
-        for magnitude, pattern in forms.items():
+    """CLDR's compact multipliers, short forms ("2,4 тыс.") before long ones ("3 Tausend", ta
+    "ஆயிரம்"), each magnitude's smallest reading first; a TOML suffix replaces any of them."""
+    both: list[tuple[str, str, int]] = []
+    for width in ("short", "long"):
+        patterns = [(int(mag), p) for forms in loc.compact_decimal_formats.get(width, {}).values()
+                    for mag, p in forms.items()]
+        for magnitude, pattern in sorted(patterns, key=lambda mp: mp[0]):
             zeros = pattern.number_pattern.count("0")
             if zeros == 0:
                 continue  # "0" patterns mean "print in full"
-            mult = int(magnitude) // 10 ** (zeros - 1)
+            mult = magnitude // 10 ** (zeros - 1)
             if mult <= 1:
                 continue
             prefix = clean(_strip_cldr_quotes(pattern.prefix[0]))
             suffix = clean(_strip_cldr_quotes(pattern.suffix[0]))
-            if suffix:
+            if prefix and suffix:  # my "ကုဋေ 1 သောင်း" = 1e7 x 1e4: a prefix times a suffix
+                both.append((prefix, suffix, mult))
+            elif suffix:
                 cat.suffixes.setdefault(suffix, mult)
             elif prefix:
                 cat.prefixes.setdefault(prefix, mult)
+    for prefix, suffix, mult in both:
+        known = cat.suffixes.get(suffix)
+        if known and mult % known == 0 and mult // known > 1:
+            cat.prefixes.setdefault(prefix, mult // known)
 
 
 def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
@@ -223,6 +291,7 @@ def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
             for category, pattern in past.items():
                 if "{0}" in pattern:
                     _add(cat, pattern, Entry(cat.language, "age", unit))
+                    cat.direct.setdefault(_skeleton(pattern), set()).add((unit, None, False))
                     if category == "one":  # "{0} күн бұрын" -> "күн бұрын" means one day
                         numberless = pattern.replace("{0}", "")
                         _add(cat, numberless, Entry(cat.language, "age", unit, 1))
@@ -242,7 +311,8 @@ def _cldr_ages(loc: Locale, cat: Catalog) -> set[str]:
     return wrappers
 
 
-def _wrap_units(cat: Catalog, wrappers: set[str], loc: Locale | None, words: dict) -> None:
+def _wrap_units(cat: Catalog, wrappers: set[str], loc: Locale | None, words: dict,
+                toml_wrappers: set[str]) -> None:
     """Every 'ago' wrapper around every duration form (CLDR unit patterns + TOML unit words)."""
     for unit in UNITS:
         forms: list[tuple[str, int | None]] = []  # (pattern with {0}, or numberless + count)
@@ -265,11 +335,11 @@ def _wrap_units(cat: Catalog, wrappers: set[str], loc: Locale | None, words: dic
         for wrapper in wrappers:
             for form, fixed in forms:
                 _add(cat, wrapper.replace("{0}", form),
-                     Entry(cat.language, "age", unit, fixed))
+                     Entry(cat.language, "age", unit, fixed), wrapper in toml_wrappers)
 
 
 def _phrase_value(text: str) -> tuple[str, int]:
-    """TOML phrase values read like English: "1 day", "2 years"."""
+    """TOML phrase values read like English: "1 day", "2 years", "0 seconds" (just now)."""
     n, unit = text.split()
     unit = unit.rstrip("s")
     if unit not in UNIT_SECONDS:
@@ -285,18 +355,19 @@ def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None
         cat.prefixes[clean(prefix)] = int(mult)
     for kind in COUNT_KINDS:
         for pattern in data.get("labels", {}).get(kind, []):
-            _add(cat, pattern, Entry(cat.language, kind))
+            _add(cat, pattern, Entry(cat.language, kind), cased=True)
     for kind, phrases in data.get("labels", {}).get("numberless", {}).items():
         for phrase, count in phrases.items():  # "No views" = 0, iw "צפייה אחת" = 1
-            _add(cat, phrase, Entry(cat.language, kind, None, int(count)))
+            _add(cat, phrase, Entry(cat.language, kind, None, int(count)), cased=True)
     ages = data.get("ages", {})
-    wrappers |= set(ages.get("wrappers", []))
+    toml_wrappers = set(ages.get("wrappers", []))
+    wrappers |= toml_wrappers
     for pattern, unit in ages.get("patterns", {}).items():
-        _add(cat, pattern, Entry(cat.language, "age", unit))
+        _add(cat, pattern, Entry(cat.language, "age", unit), cased=True)
     for phrase, value in ages.get("phrases", {}).items():
         unit, n = _phrase_value(value)
-        _add(cat, phrase, Entry(cat.language, "age", unit, n))
-    _wrap_units(cat, wrappers, loc, ages.get("units", {}))
+        _add(cat, phrase, Entry(cat.language, "age", unit, n), cased=True)
+    _wrap_units(cat, wrappers, loc, ages.get("units", {}), toml_wrappers)
     chrome = data.get("chrome", {})
     cat.chrome.update(chrome_key(s) for s in chrome.get("strings", []))
     cat.chrome_patterns.extend(chrome.get("patterns", []))
@@ -304,6 +375,29 @@ def _apply_toml(cat: Catalog, data: dict, wrappers: set[str], loc: Locale | None
         for pattern in patterns:
             cat.status[squash(clean(pattern.replace("{age}", "#")))] = status
             _add_edges(cat, pattern)
+            cat.age_words.update(words_of(pattern))
+
+
+def _drop_ambiguous_ages(cat: Catalog) -> None:
+    """A key that reads as two different ages in one language is no label: the first reading would
+    be a guess ("5m ago": 5 minutes or 5 months). YouTube's own spelling (a TOML shape) settles it
+    when it confirms exactly one reading, else CLDR's own relative-time pattern does."""
+    for key, entries in list(cat.keys.items()):
+        ages = [e for e in entries if e.kind == "age"]
+        readings = {(e.unit, e.fixed, e.future) for e in ages}
+        if len(readings) < 2:
+            continue
+        confirmed = cat.confirmed.get(key) or cat.direct.get(key, set())
+        if len(confirmed) == 1:
+            keep = next(iter(confirmed))
+            cat.keys[key] = [e for e in entries if e.kind != "age" or (e.unit, e.fixed, e.future) == keep]
+            continue
+        cat.ambiguous[key] = tuple(sorted({e.unit or "?" for e in ages}))
+        rest = [e for e in entries if e.kind != "age"]
+        if rest:
+            cat.keys[key] = rest
+        else:
+            del cat.keys[key]
 
 
 @cache
@@ -315,11 +409,14 @@ def load_catalog(code: str) -> Catalog:
     else:
         decimal, group = ".", ","
     cat = Catalog(code, decimal, clean(group) or " ")
+    chain = [c for c in (base_of(code), code) if c]
+    for layer in chain:  # before any age shape is added: each one is spelled with them too
+        for word, n in _read_toml(layer).get("ages", {}).get("number_words", {}).items():
+            cat.number_words[clean(word)] = int(n)
     wrappers: set[str] = set()
     if loc is not None:
         _cldr_compact(loc, cat)
         wrappers = _cldr_ages(loc, cat)
-    chain = [c for c in (base_of(code), code) if c]
     sources: list[str] = []
     for layer in chain:
         data = _read_toml(layer)
@@ -328,6 +425,7 @@ def load_catalog(code: str) -> Catalog:
         sources.extend(data.get("ages", {}).get("sources", []))
         sources.extend(data.get("chrome", {}).get("sources", []))
     cat.sources = tuple(sources)
+    _drop_ambiguous_ages(cat)
     for suffix in cat.suffixes:  # "Рет қаралды 22 М." ends with the affix
         cat.lasts.add(edge_words(suffix)[1])
     for prefix in cat.prefixes:  # sw "elfu 2" starts with it
@@ -335,27 +433,3 @@ def load_catalog(code: str) -> Catalog:
     cat.firsts.discard("")
     cat.lasts.discard("")
     return cat
-
-
-def build_suffix_regex(suffixes: set[str], prefixes: set[str]) -> re.Pattern[str]:
-    """NUMBER [space] SUFFIX, or PREFIX [space] NUMBER; longest affix first."""
-    def alt(items: set[str], edge: bool = True) -> str:
-        parts = []
-        for s in sorted(items, key=len, reverse=True):
-            esc = re.escape(s).replace(r"\ ", " ?")
-            # a Latin/Cyrillic suffix must end at a word edge ("2 M" but not "2 Mar");
-            # CJK/Hangul/Thai ones run into the next word ("17만회").
-            if edge and s[-1].isalpha() and ord(s[-1]) < 0x0E00:
-                esc += r"(?!\w)"
-            parts.append(esc)
-        return "|".join(parts) or r"(?!x)x"
-
-    return re.compile(
-        rf"(?:(?P<pre>{alt(prefixes, edge=False)}) ?)?(?P<num>{NUMBER})(?: ?(?P<suf>{alt(suffixes)}))?",
-        re.IGNORECASE,
-    )
-
-
-# Digits with group/decimal separators; a space only groups when exactly 3 digits follow.
-NUMBER = r"(?<![\d])\d+(?:[.,'’]\d+| \d{3}(?!\d))*"
-NUMBER_RE = re.compile(NUMBER)

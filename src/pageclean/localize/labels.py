@@ -5,32 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from functools import cache, lru_cache
 
 from ._text import NON_DIGITS, clean, squash
-from .catalog import (
-    COUNT_KINDS,
-    HL_CODES,
-    NUMBER_RE,
-    UNIT_SECONDS,
-    Catalog,
-    Entry,
-    build_suffix_regex,
-    load_catalog,
-    rank,
-)
+from .catalog import COUNT_KINDS, HL_CODES, UNIT_SECONDS, Entry, load_catalog, rank
+from .numbers import MAX_COUNT, NUMBER_RE, affix_owner, affix_regex, count_in, to_number
 
 # A UI label is short; longer lines are content and are rejected before any regex runs.
 MAX_LABEL_CHARS = 80
-# Compact numbers carry at most this many decimals ("1,8 М.", "34,2 N"); three digits after
-# a lone separator are a thousands group ("10,936").
-MAX_COMPACT_DECIMALS = 2
 # Room for the digits and compact affix a key's "#" stands for ("7744083", "1,8млн").
 NUMBER_SLACK = 24
 
-# Counts land in Int64 columns; a larger "count" is a broken page, not a real number.
-MAX_COUNT = 2**63 - 1
 # No YouTube page is older than the site; 200 years keeps every real age and every timestamp valid.
 MAX_AGE_SECONDS = 200 * 365 * 86400
 
@@ -45,68 +30,12 @@ class Hit:
     foreign_affix: bool = False  # the compact affix came from another language's catalog
 
 
-# ---------------------------------------------------------------------------------------------
-# numbers
-
-
-def to_number(token: str, decimal: str, compact: bool) -> Decimal | None:
-    """'10,936' -> 10936; '1,8' (compact) -> 1.8; '7 744 083' -> 7744083."""
-    seps = re.findall(r"[ .,'’]", token)
-    parts = re.split(r"[ .,'’]", token)
-    if not seps:
-        return Decimal(token)
-    last_sep, last = seps[-1], parts[-1]
-    if len(seps) >= 2 and last_sep != seps[0]:
-        is_decimal = True  # "1,234.5" / "1.234,5"
-    elif len(last) != 3:
-        is_decimal = True  # "1,8", "2.75"
-    else:
-        # "1.234" is a group; only a lone separator that is the language's decimal symbol and
-        # sits on a compact number reads as a decimal ("1,234 тыс." would be 1234.000...)
-        is_decimal = compact and len(seps) == 1 and last_sep == decimal and last_sep != " "
-    if is_decimal and last_sep != " ":
-        whole = "".join(parts[:-1])
-        return Decimal(f"{whole}.{last}")
-    return Decimal("".join(parts))
-
-
-def _value(num: str, mult: int, decimal: str) -> int:
-    d = to_number(num, decimal, mult > 1)
-    return int((d * mult).to_integral_value()) if d is not None else 0
-
-
-@cache
-def _suffix_regex(code: str | None) -> re.Pattern[str]:
-    if code is not None:
-        cat = load_catalog(code)
-        return build_suffix_regex(set(cat.suffixes), set(cat.prefixes))
-    sufs: set[str] = set()
-    pres: set[str] = set()
-    for c in HL_CODES:
-        cat = load_catalog(c)
-        sufs |= set(cat.suffixes)
-        pres |= set(cat.prefixes)
-    return build_suffix_regex(sufs, pres)
-
-
-def count_in(cat: Catalog, text: str, m: re.Match[str] | None = None) -> int | None:
-    """The first number in text read with the catalog's separators and compact affixes."""
-    m = m or _suffix_regex(cat.language).search(text)
-    if m is None:
+def whole_number(token: str, decimal: str) -> int | None:
+    """A count printed without a multiplier word: '10,936' -> 10936; '2.4' is no count."""
+    number = to_number(token, decimal, compact=False)
+    if number is None or number != number.to_integral_value():
         return None
-    mult = 1
-    if m.group("suf"):
-        mult = cat.multiplier(m.group("suf")) or 0
-    elif m.group("pre"):
-        mult = cat.prefixes.get(m.group("pre")) or _casefold_get(cat.prefixes, m.group("pre"))
-    if not mult:
-        return None
-    return _value(m.group("num"), mult, cat.decimal)
-
-
-def _casefold_get(d: dict[str, int], key: str) -> int:
-    k = key.casefold()
-    return next((v for s, v in d.items() if s.casefold() == k), 0)
+    return int(number)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,23 +80,9 @@ def _max_key_len(code: str | None) -> int:
     return longest_key + longest_status + NUMBER_SLACK
 
 
-def _affix_language(m: re.Match[str]) -> str:
-    affix = m.group("suf") or m.group("pre")
-    return _affix_owner(clean(affix))
-
-
-@cache
-def _affix_owner(affix: str) -> str:
-    """The best-ranked language whose catalog knows a compact affix (exact case first)."""
-    codes = sorted(HL_CODES, key=rank)
-    for code in codes:
-        cat = load_catalog(code)
-        if affix in cat.suffixes or affix in cat.prefixes:
-            return code
-    for code in codes:
-        if load_catalog(code).multiplier(affix):
-            return code
-    return "en"
+def affix_language(m: re.Match[str]) -> str:
+    """The language whose multiplier words a number's affix is (see numbers.affix_owner)."""
+    return affix_owner(clean(m.group("suf") or m.group("pre")))
 
 
 def loaded_keys(code: str | None) -> dict:
@@ -204,16 +119,16 @@ def _hits_for_key(key: str, numbers: list[str], keys: dict, kinds: frozenset[str
         elif status is None and numbers:
             cat = load_catalog(entry.language)
             if suffix_match is not None:
-                own = _suffix_regex(entry.language).match(suffix_match.string,
-                                                          suffix_match.start())
+                own = affix_regex(entry.language).match(suffix_match.string,
+                                                        suffix_match.start())
                 if own is None or own.end() != suffix_match.end():
                     # the affix is another language's: a mixed label ("22 М. views", from a
                     # dump whose label text was translated) reads the affix in its own language
-                    cat = load_catalog(_affix_language(suffix_match))
+                    cat = load_catalog(affix_language(suffix_match))
                     own, foreign = suffix_match, True
                 value = count_in(cat, suffix_match.string, own)
             else:
-                value = _value(numbers[0], 1, cat.decimal) if len(numbers) == 1 else None
+                value = whole_number(numbers[0], cat.decimal) if len(numbers) == 1 else None
             if value is not None and 0 <= value <= MAX_COUNT:
                 hits.append(Hit(entry, value, None, foreign))
     return hits
@@ -257,7 +172,7 @@ _COUNT_KIND_SET = frozenset(COUNT_KINDS)
 
 def _affix_match(text: str, code: str | None, first: re.Match[str]) -> re.Match[str] | None:
     """The number with a compact affix, anchored at the first number (or a prefix before it)."""
-    rx = _suffix_regex(code)
+    rx = affix_regex(code)
     m = rx.match(text, first.start())
     if m is not None and m.group("suf"):
         return m
