@@ -50,12 +50,9 @@ def pageclean(code: Path, home: Path, *args: str) -> tuple[float, str]:
 
 
 def table(curated: Path, name: str) -> pl.DataFrame:
-    from pageclean.schema import polars_schema
+    from pageclean.lake.frames import scan_table
 
-    files = sorted((curated / name).glob("*/*.parquet"))
-    if not files:
-        return pl.DataFrame(schema=polars_schema(name))
-    df = pl.read_parquet(files, schema=polars_schema(name), missing_columns="insert", hive_partitioning=True)
+    df = scan_table(curated, name).collect()  # files of both versions, by column name
     return df.drop("rejected_at", "scrape_date", strict=False).sort(KEYS[name])
 
 

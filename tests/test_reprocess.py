@@ -15,9 +15,10 @@ from pageclean import reprocess as rp
 from pageclean.errors import ConfigError
 from pageclean.io import curated as store
 from pageclean.io import swap
+from pageclean.lake.frames import scan_table
 from pageclean.rowdiff import KEYS
 from pageclean.runner import plan_run, run_batch
-from pageclean.schema import TABLES, polars_schema
+from pageclean.schema import TABLES
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 MAX_BYTES = 32 * 1024 * 1024
@@ -50,13 +51,8 @@ def _fresh_run(raw: Path, curated: Path) -> None:
 
 def _tables(curated: Path) -> dict[str, pl.DataFrame]:
     """Every table as a query sees it (files of any schema version), without the run-specific rejected_at."""
-    out = {}
-    for table in TABLES:
-        files = sorted((curated / table).glob("*/*.parquet"))
-        df = (pl.read_parquet(files, hive_partitioning=True, schema=polars_schema(table), missing_columns="insert")
-              if files else pl.DataFrame(schema=polars_schema(table)))
-        out[table] = df.drop("rejected_at", "scrape_date", strict=False).sort(list(KEYS[table]))
-    return out
+    return {table: scan_table(Path(curated), table).collect().drop("rejected_at", "scrape_date", strict=False)
+            .sort(list(KEYS[table])) for table in TABLES}
 
 
 def _pages(df: pl.DataFrame, page_id: str) -> pl.DataFrame:

@@ -2,8 +2,8 @@
 
 Downstream queries depend on these names. The schema only grows: a column is added (nullable, with
 its version in ``ADDED_IN``), never renamed, retyped or removed, so a dataset can hold files of every
-version side by side and a query reads them by name (DuckDB ``union_by_name=true``; polars with the
-schema from :func:`polars_schema`; columns an old file lacks read as null). ``pageclean compact``
+version side by side and a query reads them by name (DuckDB ``union_by_name=true``; polars through
+``pageclean.lake.open``; columns an old file lacks read as null). ``pageclean compact``
 rewrites old files to the current schema. The README's data dictionary is generated from this module
 (``python -m pageclean.schema``), never written by hand.
 
@@ -220,14 +220,6 @@ def _with_versions(name: str, schema: pa.Schema) -> pa.Schema:
 
 TABLES: dict[str, pa.Schema] = {name: _with_versions(name, schema) for name, schema in _TABLES.items()}
 VIDEOS, CHAPTERS, LINKS, COMMENTS, RELATED_VIDEOS, REJECTS = TABLES.values()
-
-
-def polars_schema(table: str):  # -> polars.Schema; polars is imported only by callers that ask
-    """``table``'s current schema for ``polars.scan_parquet(schema=...)``: with ``missing_columns="insert"``
-    a query reads files of every schema version, columns an older file lacks as null."""
-    import polars as pl
-
-    return pl.from_arrow(TABLES[table].empty_table()).schema
 
 
 def data_dictionary() -> str:
