@@ -4,8 +4,8 @@
     python benchmarks/bench_reprocess.py --pages 1000 --old-commit eb8ab31
 
 1. A corpus of distinct text dumps (benchmarks/_corpus.py).
-2. `pageclean run` of the previous release (a `git worktree` of --old-commit, run with this environment's
-   dependencies) writes the old lake: its rows say pipeline_version 0.1.0.
+2. `pageclean run` of the previous release (--old-commit's tree from `git archive`, run with this
+   environment's dependencies) writes the old lake: its rows say pipeline_version 0.1.0.
 3. `pageclean reprocess` of this checkout re-curates it; its summary (pages changed, values that changed
    most) and its time are printed.
 4. A fresh `pageclean run` of this checkout into another folder, and the two lakes compared table by table
@@ -64,8 +64,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="pageclean-reprocess-"))
     old_code = work / "old-code"
     try:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old_code), args.old_commit],
-                       check=True, capture_output=True)
+        old_code.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.old_commit], check=True,
+                                 capture_output=True).stdout  # the old tree, without touching the repository
+        subprocess.run(["tar", "-x", "-C", str(old_code)], input=archive, check=True)
         raw, lake, fresh = work / "raw", work / "lake", work / "fresh"
         size = text_corpus(raw, args.pages)
         print(f"corpus: {args.pages:,} text dumps, {size / 1e6:.0f} MB")
@@ -79,7 +81,6 @@ def main() -> int:
             same = table(lake, name).equals(table(fresh, name))
             print(f"  {name:15s} reprocessed == fresh run: {same}")
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old_code)], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -42,7 +42,8 @@ def _lines(s: ReprocessSummary) -> list[tuple[str, str]]:
     if b.languages:
         rows.append(("UI languages", ", ".join(f"{k} {v:,}" for k, v in b.languages.most_common(8))))
     rate = s.report.pages / s.seconds if s.seconds else 0.0
-    rows.append(("time", f"{s.seconds:,.1f} s in the flow ({rate:,.1f} pages/s)"))
+    rows.append(("time", f"{s.seconds:,.1f} s in the flow ({rate:,.1f} pages/s; {b.seconds:,.1f} s of it "
+                         "rebuilding the touched folders)"))
     return rows
 
 

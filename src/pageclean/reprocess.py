@@ -27,6 +27,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import secrets
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -182,6 +183,7 @@ class Built:
     languages: Counter[str] = field(default_factory=Counter)
     changes: Changes = field(default_factory=Changes)
     steps: int = 0
+    seconds: float = 0.0  # staging the touched folders and counting the changes
 
 
 @dataclass(slots=True)
@@ -210,6 +212,7 @@ class ReprocessSummary:
 
 def build(curated: str | Root, job_id: str, selection: Selection, plan: PagePlan) -> Built:
     """Stage the new content of every folder the replaced pages touch, count the changes, commit a PLAN."""
+    started = time.monotonic()
     root = open_root(curated)
     job_dir = f"{store.STAGING_DIR}/{job_id}"
     staged = _staged_files(root, job_dir)
@@ -278,6 +281,7 @@ def build(curated: str | Root, job_id: str, selection: Selection, plan: PagePlan
              *([state_step] if state_step else [])]
     out.steps = len(steps)
     swap.write_plan(root, job_dir, steps)
+    out.seconds = time.monotonic() - started
     return out
 
 
