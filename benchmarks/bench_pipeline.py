@@ -7,7 +7,9 @@
 - 1 MB HTML watch pages: pages/s and ms per MB;
 - DuckDB and polars over a 100k-page videos table: top channels by views.
 
-Sizes are flags: `--pages 10000 --html 200 --query-pages 100000`; `--quick` for a smoke run.
+Sizes are flags: `--pages 10000 --html 200 --query-pages 100000`; `--quick` for a smoke run;
+`--only html` (or text, memory, query; repeatable) measures those parts alone. Every run uses
+`pageclean run`'s default options, apart from --workers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _corpus import html_corpus, text_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("text", "memory", "html", "query")
 ENV = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"}
 
 
@@ -110,19 +113,24 @@ def main() -> None:
     ap.add_argument("--html", type=int, default=200)
     ap.add_argument("--query-pages", type=int, default=100_000)
     ap.add_argument("--quick", action="store_true", help="small sizes, to check the script runs")
+    ap.add_argument("--only", action="append", choices=PARTS, help="measure only these parts")
     args = ap.parse_args()
+    parts = set(args.only or PARTS)
     if args.quick:
         args.pages, args.html, args.query_pages = 300, 10, 10_000
     cores = os.cpu_count() or 1
     tmp = Path(tempfile.mkdtemp(prefix="pageclean-bench-"))
+    print(f"machine {cores} cores, {time.strftime('%Y-%m-%d')}")
     try:
         raw = tmp / "raw"
-        size = text_corpus(raw, args.pages)
-        fl, n = floor(raw)
-        print(f"machine {cores} cores; corpus {n:,} text dumps, {size / 1e6:,.0f} MB")
-        print(f"floor   read+decode+ftfy.fix_text, 1 process: {fl:,.0f} pages/s "
-              f"(x{cores} cores = {fl * cores:,.0f})")
-        for label, extra in (("1 worker", ["--workers", "1"]), (f"{cores} workers", ["--workers", str(cores)])):
+        size = text_corpus(raw, args.pages) if parts & {"text", "memory"} else 0
+        if "text" in parts:
+            fl, n = floor(raw)
+            print(f"corpus  {n:,} text dumps, {size / 1e6:,.0f} MB")
+            print(f"floor   read+decode+ftfy.fix_text, 1 process: {fl:,.0f} pages/s "
+                  f"(x{cores} cores = {fl * cores:,.0f})")
+        runs = (("1 worker", ["--workers", "1"]), (f"{cores} workers", ["--workers", str(cores)]))
+        for label, extra in runs if "text" in parts else ():
             curated = tmp / f"cur-{label.split()[0]}"
             wall, out = run_cli(raw, curated, *extra)
             rate = n / flow_seconds(out)
@@ -132,18 +140,21 @@ def main() -> None:
             print(f"re-run  {label:>10}, unchanged corpus: {wall2:,.1f} s wall, "
                   f"{flow_seconds(out2):,.2f} s in the flow")
             shutil.rmtree(curated)
-        small = tmp / "raw-small"
-        text_corpus(small, max(args.pages // 10, 10))
-        for label, folder, count in (("small", small, max(args.pages // 10, 10)), ("large", raw, args.pages)):
-            rss = peak_rss_mb(folder, tmp / f"rss-{label}", "--workers", str(cores))
-            print(f"memory  peak RSS, {count:,} pages, {cores} workers: {rss:,.0f} MB")
-        html = tmp / "html"
-        html_size = html_corpus(html, args.html)
-        wall, out = run_cli(html, tmp / "cur-html", "--workers", str(cores), "--batch-size", "20")
-        secs = flow_seconds(out)
-        print(f"html    {args.html} x 1 MB watch pages, {cores} workers: {args.html / secs:,.1f} pages/s, "
-              f"{secs * 1000 / (html_size / 1e6):,.0f} ms per MB")
-        query_benchmark(tmp, args.query_pages)
+        if "memory" in parts:
+            small = tmp / "raw-small"
+            text_corpus(small, max(args.pages // 10, 10))
+            for label, folder, count in (("small", small, max(args.pages // 10, 10)), ("large", raw, args.pages)):
+                rss = peak_rss_mb(folder, tmp / f"rss-{label}", "--workers", str(cores))
+                print(f"memory  peak RSS, {count:,} pages, {cores} workers: {rss:,.0f} MB")
+        if "html" in parts:
+            html = tmp / "html"
+            html_size = html_corpus(html, args.html)
+            wall, out = run_cli(html, tmp / "cur-html", "--workers", str(cores))
+            secs = flow_seconds(out)
+            print(f"html    {args.html} x 1 MB watch pages, {cores} workers: {args.html / secs:,.1f} pages/s, "
+                  f"{secs * 1000 / (html_size / 1e6):,.0f} ms per MB")
+        if "query" in parts:
+            query_benchmark(tmp, args.query_pages)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"(benchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")

@@ -112,3 +112,80 @@ def test_compact_command(tmp_path, capsys):
     assert "rejects: 2 files -> 1" in out
     assert store.count_rows(curated)["rejects"] == 2
     assert main(["compact", "--curated", str(tmp_path / "nope")]) == 1
+
+
+# Every error the README lists under "Exit code": (arguments, a phrase of the sentence). Paths are
+# relative to the test's folder, which holds raw/ (one page), a-file, and curated/.
+ERROR_PATHS = [
+    (["run", "--raw", "nope"], "raw folder 'nope' does not exist"),
+    (["run", "--raw", "a-file"], "is a file, not a folder"),
+    (["run", "--curated", "a-file"], "curated folder 'a-file' is a file"),
+    (["run", "--curated", "/proc/nope"], "cannot be created"),
+    (["run", "--curated", "a-file/sub"], "cannot be created"),
+    (["run", "--curated", "raw/out"], "must not be inside --raw"),
+    (["run", "--raw", "nope://x"], "cannot be used"),
+    (["run", "--raw", "memory://pageclean-nothing/raw"], "does not exist"),
+    (["run", "--pseudonymize-authors"], "PAGECLEAN_AUTHOR_KEY"),
+    (["compact", "--curated", "nope"], "does not exist"),
+    (["compact", "--curated", "a-file"], "is a file"),
+    (["serve", "--cron", "0 * * * *", "--raw", "nope"], "does not exist"),
+    (["views", "--curated", "nope"], "does not exist"),
+    (["views", "--curated", "a-file"], "is a file"),
+    (["views", "--curated", "raw", "--output", "/proc/nope/x.duckdb"], "cannot be written"),
+    (["views", "--curated", "raw", "--output", "a-file/x.duckdb"], "cannot be written"),
+]
+if sys.platform == "linux" and Path("/sys/kernel").is_dir():
+    ERROR_PATHS.append((["run", "--curated", "/sys"], "cannot be written"))  # sysfs takes no new files, even from root
+
+
+def _pageclean(cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PAGECLEAN_"))}
+    return subprocess.run([sys.executable, "-m", "pageclean.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout, cwd=cwd)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "raw").mkdir()
+    shutil.copy(FOUNDING, tmp_path / "raw" / "page.txt")
+    (tmp_path / "a-file").write_text("not a folder")
+    return tmp_path
+
+
+def _one_sentence(proc: subprocess.CompletedProcess, phrase: str) -> None:
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert phrase in lines[0]
+
+
+@pytest.mark.parametrize(("args", "phrase"), ERROR_PATHS, ids=[" ".join(a) for a, _ in ERROR_PATHS])
+def test_every_location_error_is_one_sentence(workdir, args, phrase):
+    """Each documented error, in a fresh process: exit code 1 and one sentence on stderr, no traceback."""
+    _one_sentence(_pageclean(workdir, *args), phrase)
+
+
+def test_locked_curated_folder_is_one_sentence(workdir):
+    """A curated folder held by another run: refused before Prefect starts without --wait, and after
+    --wait runs out inside the flow; one sentence either way, no traceback."""
+    from pageclean.io import curated as store
+
+    with store.locked(workdir / "curated", holder="another run"):
+        _one_sentence(_pageclean(workdir, "run", "-q"), "being written by another run")
+        _one_sentence(_pageclean(workdir, "compact"), "being written by another run")
+        _one_sentence(_pageclean(workdir, "run", "-q", "--wait", "0.2"), "being written by another run")
+
+
+def test_raw_folder_that_cannot_be_listed(tmp_path, monkeypatch, capsys):
+    """A raw folder the OS refuses to list (permissions; root is never refused, so the refusal is
+    simulated) is one sentence too."""
+    (tmp_path / "raw").mkdir()
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    assert main(["run", "--raw", str(tmp_path / "raw"), "--curated", str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be listed: Permission denied" in err and "Traceback" not in err

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import fsspec
+import pyarrow.parquet as pq
 import pytest
 
 from pageclean.io import curated as store
+from pageclean.io import durable
+from pageclean.io.fs import LocalRoot
 from pageclean.runner import plan_run, run_batch
 
 FOUNDING = (Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt").read_bytes()
@@ -18,14 +24,14 @@ NOW = datetime(2024, 6, 2, 12, 0, tzinfo=UTC)
 DATES = ["2024-05-20T10:00:00+00:00", "2024-05-21T10:00:00+00:00"]
 
 
-def _curate_in_small_runs(raw: str | Path, curated: str | Path, runs: int = 3) -> None:
-    """Each run adds two new scrapes (one per date) and an empty file, one page per batch: many small parts."""
+def _curate_in_small_runs(raw: str | Path, curated: str | Path, runs: int = 3, dates: list[str] = DATES) -> None:
+    """Each run adds new scrapes (one per date) and an empty file, one page per batch: many small parts."""
     fs, root = fsspec.core.url_to_fs(str(raw))
     for run in range(runs):
         fs.makedirs(f"{root}/run{run}", exist_ok=True)
-        for i, scraped_at in enumerate(DATES):
+        for i, scraped_at in enumerate(dates):
             name = f"{root}/run{run}/page{i}.txt"
-            fs.pipe_file(name, FOUNDING.replace(b"10,936", f"{10_000 + 10 * run + i:,}".encode()))
+            fs.pipe_file(name, FOUNDING.replace(b"10,936", f"{10_000 + 100 * run + i:,}".encode()))
             fs.pipe_file(name + ".meta.json", json.dumps({"scraped_at": scraped_at}).encode())
         fs.pipe_file(f"{root}/run{run}/empty.txt", b"")
         plan = plan_run(str(raw), str(curated), batch_size=1)
@@ -89,25 +95,149 @@ def test_target_rows_splits_and_converges(tmp_path):
     assert store.compact(curated, target_rows=50).partitions_compacted == 0
 
 
-def test_interrupted_compaction_is_finished_by_recover(tmp_path, monkeypatch):
-    """A compaction killed after deleting some old parts is rolled forward by recover: no row lost or doubled."""
+def test_interrupted_object_store_compaction_is_finished_by_recover():
+    """On an object store, a compaction killed after deleting some old parts is rolled forward by
+    recover: no row lost or doubled."""
+    base = "memory://pageclean-compact-killed"
+    curated = f"{base}/curated"
+    fs = fsspec.filesystem("memory")
+    try:
+        _curate_in_small_runs(f"{base}/raw", curated, runs=2)
+        counts = store.count_rows(curated)
+        real_publish = store.publish
+
+        def killed(root, run_id):  # dies after deleting the first old part of the first partition
+            job = f"/pageclean-compact-killed/curated/{store.STAGING_DIR}/{run_id}"
+            batch = sorted(fs.ls(job, detail=False))[0]
+            first_old = fs.cat_file(f"{batch}/{store.REPLACES}").decode().splitlines()[0]
+            fs.rm_file(f"/pageclean-compact-killed/curated/{first_old}")
+            raise KeyboardInterrupt
+
+        store.publish = killed
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                store.compact(curated)
+        finally:
+            store.publish = real_publish
+        assert store.recover(curated) > 0
+        assert store.count_rows(curated) == counts
+        assert store.compact(curated).partitions_compacted == 0
+    finally:
+        fs.rm("/pageclean-compact-killed", recursive=True)
+
+
+class Killed(BaseException):
+    """The process dies here: nothing after it runs, not even compaction's own clean-up."""
+
+
+@pytest.mark.parametrize("dies", ["before the swap", "between the two renames", "after the swap"])
+def test_compaction_killed_around_the_swap_leaves_a_whole_partition(tmp_path, monkeypatch, dies):
+    """Killed at any point of a local swap, the folder holds the old partition or the new one; the
+    next recover leaves it whole, and staging empty."""
     curated = tmp_path / "curated"
     _curate_in_small_runs(tmp_path / "raw", curated, runs=2)
     before = _answers(curated)
 
-    def killed(root, run_id):  # dies after deleting the first old part of the first partition
-        batch = sorted((curated / store.STAGING_DIR / run_id).iterdir())[0]
-        first_old = (batch / store.REPLACES).read_text().splitlines()[0]
-        (curated / first_old).unlink()
-        raise KeyboardInterrupt
+    def die(*args):
+        raise Killed
 
-    monkeypatch.setattr(store, "publish", killed)
-    with pytest.raises(KeyboardInterrupt):
+    if dies == "before the swap":
+        monkeypatch.setattr(store, "exchange_folders", die)
+    elif dies == "between the two renames":  # a system without RENAME_EXCHANGE, killed mid-way
+        monkeypatch.setattr(store, "exchange_folders", lambda a, b: False)
+        calls = []
+        real_replace = durable.replace  # the fallback's renames are durable ones (fsync of the folder)
+
+        def rename(src, dst):
+            if os.path.isdir(src):  # a partition folder, not a file or a marker
+                calls.append(src)
+                if len(calls) == 2:
+                    raise Killed
+            real_replace(src, dst)
+
+        monkeypatch.setattr(durable, "replace", rename)
+    else:
+        real_rmtree = LocalRoot.rmtree
+        monkeypatch.setattr(LocalRoot, "rmtree", lambda self, rel: die() if "compact-" in rel
+                            else real_rmtree(self, rel))
+    monkeypatch.setattr(store, "publish", lambda root, job: 0)  # a dead process cleans nothing up
+    with pytest.raises(Killed):
         store.compact(curated)
     monkeypatch.undo()
-    assert store.recover(curated) > 0
+    store.recover(curated)
     assert _answers(curated) == before
-    assert store.compact(curated).partitions_compacted == 0
+    assert not any((curated / store.STAGING_DIR).iterdir())
+    store.compact(curated)
+    assert _answers(curated) == before
+    assert set(_files(curated, "comments").values()) == {1}
+
+
+def _reader(curated: Path):
+    """What a query sees right now: every comment row of every partition, listed then read."""
+    rows = []
+    for f in sorted((curated / "comments").glob("*/*.parquet")):
+        rows += pq.read_table(f, columns=["page_id", "position", "comment_id"]).to_pylist()
+    return sorted((r["page_id"], r["position"], r["comment_id"]) for r in rows)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RENAME_EXCHANGE is Linux's")
+def test_a_query_between_any_two_steps_of_compaction_gets_the_same_answer(tmp_path, monkeypatch):
+    """Compaction on a local disk: a query run after every file-system step compaction takes (each
+    rename, link, unlink, swap) sees exactly the rows it saw before."""
+    curated = tmp_path / "curated"
+    _curate_in_small_runs(tmp_path / "raw", curated)
+    before = _reader(curated)
+    seen: list[str] = []
+
+    def after_each(name, fn):
+        def step(*args, **kwargs):
+            result = fn(*args, **kwargs)
+            seen.append(name)
+            assert _reader(curated) == before, f"a query after {name} {args[:2]} saw other rows"
+            return result
+        return step
+
+    for module, name in ((os, "replace"), (os, "rename"), (os, "link"), (os, "unlink")):
+        monkeypatch.setattr(module, name, after_each(name, getattr(module, name)))
+    monkeypatch.setattr(Path, "unlink", after_each("unlink", Path.unlink))
+    if hasattr(store, "exchange_folders"):
+        monkeypatch.setattr(store, "exchange_folders", after_each("swap", store.exchange_folders))
+    store.compact(curated)
+    monkeypatch.undo()
+    assert seen  # the reader ran between steps
+    assert set(_files(curated, "comments").values()) == {1}
+    assert _reader(curated) == before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RENAME_EXCHANGE is Linux's")
+def test_a_concurrent_reader_never_sees_other_rows(tmp_path):
+    """A thread querying with DuckDB while compaction swaps 12 partitions: every answer it gets is the
+    answer before compaction (a query may fail with file-not-found and be retried, never be wrong)."""
+    curated = tmp_path / "curated"
+    dates = [f"2024-05-{day:02d}T10:00:00+00:00" for day in range(1, 13)]
+    _curate_in_small_runs(tmp_path / "raw", curated, runs=2, dates=dates)
+    sql = (f"select count(*), sum(view_count) from read_parquet('{curated}/videos/**/*.parquet', "
+           "hive_partitioning=true)")
+    expected = duckdb.sql(sql).fetchall()
+    answers, failures, done = [], [], threading.Event()
+
+    def query():
+        con = duckdb.connect()
+        while not done.is_set():
+            try:
+                answers.append(con.sql(sql).fetchall())
+            except duckdb.IOException as exc:  # listed a file the swap then moved away
+                failures.append(str(exc))
+
+    reader = threading.Thread(target=query)
+    reader.start()
+    try:
+        report = store.compact(curated)
+    finally:
+        done.set()
+        reader.join()
+    assert report.partitions_compacted >= 12
+    assert answers and all(answer == expected for answer in answers), [a for a in answers if a != expected][:3]
 
 
 def test_compaction_under_a_lock_is_refused(tmp_path):

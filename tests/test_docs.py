@@ -46,3 +46,34 @@ def test_readme_examples_run():
     for n, block in enumerate(blocks):
         runner.run(parser.get_doctest(block, {}, f"README[{n}]", "README.md", 0))
     assert runner.failures == 0
+
+
+def test_every_fixture_says_whether_it_is_real():
+    """Each file under tests/fixtures is listed in its README, under "Real pages" (with a public
+    source) or "Hand-built files", or lies in a folder listed under "Written by pageclean" that has
+    its own README saying how it was made."""
+    fixtures = README.parent / "tests" / "fixtures"
+    notes = (fixtures / "README.md").read_text(encoding="utf-8")
+    real, _, rest = notes.partition("## Hand-built files")
+    hand_built, _, rest = rest.partition("## Written by pageclean")
+    written = [line.split("|")[1].strip() for line in rest.partition("## Notes")[0].splitlines()
+               if line.startswith("| ") and line.split("|")[1].strip().endswith("/")]
+    for folder in written:
+        assert (fixtures / folder / "README.md").is_file(), folder
+    for path in sorted(p for p in fixtures.rglob("*") if p.is_file() and p.name != "README.md"):
+        rel = path.relative_to(fixtures).as_posix()
+        if any(rel.startswith(folder) for folder in written):
+            continue
+        if rel.endswith(".md"):
+            assert f"`{rel}`" in notes, rel
+            continue
+        rows = [line for line in (real + hand_built).splitlines() if line.startswith(f"| {rel} |")]
+        assert len(rows) == 1, f"{rel} is not listed in tests/fixtures/README.md"
+        assert rows[0] in hand_built or " @ " in rows[0] or "no public repository" in rows[0], rows[0]
+
+
+def test_docs_cite_nothing_outside_the_repository():
+    """The README and the fixtures' notes cite public sources or files in this repository, never the
+    project's private corpus folder."""
+    for doc in (README, README.parent / "tests" / "fixtures" / "README.md"):
+        assert "shared/corpus" not in doc.read_text(encoding="utf-8"), doc

@@ -30,6 +30,8 @@ def _audit(event: str, args: tuple) -> None:
         by_mode = args[1] and any(c in str(args[1]) for c in "wax+")  # open(), io.FileIO
         if by_flags or by_mode:
             _events.append(("write", os.path.abspath(os.fsdecode(args[0]))))
+    elif event == "os.link":
+        _events.append(("link", os.path.abspath(os.fsdecode(args[1]))))
     elif event == "os.rename":
         _events.append(("rename", os.path.abspath(os.fsdecode(args[0])), os.path.abspath(os.fsdecode(args[1]))))
 
@@ -138,7 +140,9 @@ def assert_durable_swaps(events: list[tuple]) -> int:
             was_staged = os.path.join(staged, name)
             written = any(e[:2] == ("write", was_staged) for e in events[:i])
             assert not written or any(e[0] == "fsync" and e[1] == was_staged for e in events[:i]), name
-        assert any(e[0] == "fsync" and e[1] == staged and e[2] for e in events[:i]), "staged folder not fsynced"
+        last = max((j for j, e in enumerate(events[:i]) if e[0] in ("write", "link")
+                    and os.path.dirname(e[1]) == staged), default=-1)  # the last name made in it
+        assert _index(events, _dir_fsync(staged), last + 1, i) is not None, "staged folder not fsynced"
         for folder in (os.path.dirname(staged), os.path.dirname(target)):
             assert _index(events, _dir_fsync(folder), i + 1) is not None, f"{folder} not fsynced after the swap"
     return len(swaps)
@@ -149,9 +153,9 @@ def test_compaction_and_a_reprocess_are_durable(lake_v1, tmp_path, recorder):
     from pageclean import reprocess as rp
 
     raw, curated = lake_v1
-    store.compact(curated)
+    store.compact(curated)  # rewrites the files of schema version 1: a swap per partition
     assert_durable_publishing(recorder, curated)
-    assert_durable_swaps(recorder)
+    assert assert_durable_swaps(recorder) > 0
     recorder.clear()
 
     selection = rp.select_pages(curated)
@@ -163,6 +167,24 @@ def test_compaction_and_a_reprocess_are_durable(lake_v1, tmp_path, recorder):
     rp.publish(str(curated), job)
     assert assert_durable_publishing(recorder, curated) > 0  # the plan and the added videos files
     assert assert_durable_swaps(recorder) > 0
+
+
+def test_a_compaction_that_keeps_files_fsyncs_their_links(tmp_path, recorder):
+    """Compaction keeps a full file (hard-linked into the new partition) and merges small ones: the new
+    folder is fsynced after its last link, before the swap."""
+    raw, curated = _raw(tmp_path, 3), tmp_path / "curated"
+    for run, batch_size in (("r1", 2), ("r2", 1)):  # comments files of 74, 37 and 37 rows
+        if run == "r2":
+            (raw / "p9.txt").write_bytes(FOUNDING.read_bytes().replace(b"10,936", b"29,999"))
+        plan = plan_run(str(raw), str(curated), batch_size=batch_size)
+        for n, items in enumerate(plan.batches):
+            run_batch(str(raw), str(curated), run, n, items, 1 << 25, NOW)
+        store.publish(curated, run)
+    recorder.clear()
+    store.compact(curated, target_rows=50)
+    assert any(e[0] == "link" for e in recorder), "no file was kept: the test lost its point"
+    assert assert_durable_swaps(recorder) > 0
+    assert_durable_publishing(recorder, curated)
 
 
 def test_markers_are_whole_or_absent(tmp_path, monkeypatch):

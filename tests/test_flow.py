@@ -18,6 +18,8 @@ from pageclean.io import curated as store
 FOUNDING = Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt"
 
 SIDECAR = {"url": "https://www.youtube.com/watch?v=0LVQhh0Z0Ws", "scraped_at": "2024-05-20T10:00:00+02:00"}
+# The same video scraped again: the views moved, so other bytes and a page of its own.
+RESCRAPE = FOUNDING.read_bytes().replace(b"10,936", b"11,002")
 
 
 @pytest.fixture
@@ -26,7 +28,8 @@ def raw(tmp_path: Path) -> Path:
     (root / "sub dir" / "ünï cödé").mkdir(parents=True)
     shutil.copy(FOUNDING, root / "page.txt")
     (root / "page.txt.meta.json").write_text(json.dumps(SIDECAR))
-    shutil.copy(FOUNDING, root / "sub dir" / "ünï cödé" / "copy #2.txt")  # no sidecar: mtime
+    shutil.copy(FOUNDING, root / "sub dir" / "ünï cödé" / "copy #2.txt")  # a scraper's retry: the same bytes
+    (root / "sub dir" / "ünï cödé" / "rescrape.txt").write_bytes(RESCRAPE)  # no sidecar: mtime
     (root / "empty.txt").write_bytes(b"")
     (root / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(500))
     (root / "notes.pdf").write_bytes(b"%PDF-1.7")
@@ -45,13 +48,14 @@ def test_flow_curates_and_rejects(prefect_harness, raw, tmp_path):
     """Every raw file ends as a video or one reject with a reason; tables are readable by polars and DuckDB."""
     curated = tmp_path / "curated"
     summary = curate(raw=str(raw), curated=str(curated), batch_size=3)
-    assert summary.report.pages == 7
+    assert summary.report.pages == 8
     assert summary.report.accepted == 2
     assert dict(summary.report.rejected) == {
-        "empty": 1, "binary": 1, "unsupported_format": 1, "orphan_sidecar": 1, "symlink_outside": 1}
+        "empty": 1, "binary": 1, "unsupported_format": 1, "orphan_sidecar": 1, "symlink_outside": 1,
+        "duplicate": 1}
 
     videos = _read(curated, "videos").sort("source_path")
-    assert videos["source_path"].to_list() == ["page.txt", "sub dir/ünï cödé/copy #2.txt"]
+    assert videos["source_path"].to_list() == ["page.txt", "sub dir/ünï cödé/rescrape.txt"]
     assert videos["scraped_at_source"].to_list() == ["sidecar", "mtime"]
     assert videos["video_id"].to_list() == ["0LVQhh0Z0Ws", None]
     assert str(videos["scrape_date"][0]) == "2024-05-20"
@@ -59,11 +63,19 @@ def test_flow_curates_and_rejects(prefect_harness, raw, tmp_path):
     assert _read(curated, "chapters").height == 54
     rejects = _read(curated, "rejects")
     assert rejects["detail"].null_count() == 0
+    copy = rejects.filter(pl.col("reason") == "duplicate").row(0, named=True)
+    assert copy["source_path"] == "sub dir/ünï cödé/copy #2.txt" and "'page.txt'" in copy["detail"]
+    assert copy["page_id"] == videos["page_id"][0]
 
     top = duckdb.sql(
         f"select channel, sum(view_count) v from read_parquet('{curated}/videos/**/*.parquet', "
         "hive_partitioning=true) group by channel").fetchall()
-    assert top == [("Machine Learning Street Talk", 2 * 10936)]
+    assert top == [("Machine Learning Street Talk", 10936 + 11002)]  # the copy's views are not counted twice
+    per_page = duckdb.sql(  # the README's query: one row per page, 37 comments each
+        f"select v.view_count, count(*) from read_parquet('{curated}/videos/**/*.parquet', hive_partitioning=true) v "
+        f"join read_parquet('{curated}/comments/**/*.parquet', hive_partitioning=true) c using (page_id) "
+        "group by all order by 1").fetchall()
+    assert per_page == [(10936, 37), (11002, 37)]
 
 
 def test_rerun_is_idempotent_and_incremental(prefect_harness, raw, tmp_path):
@@ -73,7 +85,7 @@ def test_rerun_is_idempotent_and_incremental(prefect_harness, raw, tmp_path):
     before = store.count_rows(curated)
 
     again = curate(raw=str(raw), curated=str(curated))
-    assert again.report.pages == 0 and again.skipped_by_stat == 7
+    assert again.report.pages == 0 and again.skipped_by_stat == 8
     assert store.count_rows(curated) == before
 
     os.utime(raw / "page.txt")  # same bytes, new mtime
@@ -81,11 +93,11 @@ def test_rerun_is_idempotent_and_incremental(prefect_harness, raw, tmp_path):
     assert (touched.report.pages, touched.report.unchanged) == (1, 1)
     assert store.count_rows(curated) == before
 
-    (raw / "page.txt").write_bytes(FOUNDING.read_bytes().replace(b"10,936", b"11,002"))
+    (raw / "page.txt").write_bytes(FOUNDING.read_bytes().replace(b"10,936", b"12,345"))
     changed = curate(raw=str(raw), curated=str(curated))
     assert changed.report.accepted == 1
     views = _read(curated, "videos").filter(pl.col("source_path") == "page.txt")["view_count"].sort().to_list()
-    assert views == [10936, 11002]  # a re-scrape is a new row: views over time are queryable
+    assert views == [10936, 12345]  # a re-scrape is a new row: views over time are queryable
 
 
 def test_killed_run_is_rolled_forward_or_discarded(tmp_path):
@@ -137,8 +149,10 @@ def test_process_pool_gives_the_same_rows(prefect_harness, raw, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     run_curate(workers=1, raw=str(raw), curated=str(one), batch_size=2)
     summary = run_curate(workers=2, raw=str(raw), curated=str(two), batch_size=2)
-    assert summary.report.pages == 7
+    assert summary.report.pages == 8
     assert _table_digest(two) == _table_digest(one)
+    page_ids = _table_digest(two)["videos"]  # batches of 2 in two processes: still one row per page
+    assert len(page_ids) == len(set(page_ids)) == 2 and summary.report.rejected["duplicate"] == 1
 
 
 def test_dask_cluster_gives_the_same_rows(prefect_harness, raw, tmp_path):
@@ -151,7 +165,7 @@ def test_dask_cluster_gives_the_same_rows(prefect_harness, raw, tmp_path):
     run_curate(workers=1, raw=str(raw), curated=str(one), batch_size=3)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         summary = run_curate(dask_address=cluster.scheduler_address, raw=str(raw), curated=str(dask), batch_size=3)
-    assert summary.report.pages == 7
+    assert summary.report.pages == 8
     assert _table_digest(dask) == _table_digest(one)
 
 
@@ -172,10 +186,10 @@ def test_too_large_file_is_read_once_the_limit_is_raised(prefect_harness, raw, t
     curated = tmp_path / "curated"
     size = (raw / "page.txt").stat().st_size
     first = curate(raw=str(raw), curated=str(curated), max_bytes=size - 1)
-    assert first.report.rejected["too_large"] == 2  # page.txt and its copy
+    assert first.report.rejected["too_large"] == 3  # page.txt, its copy and the re-scrape
     same = curate(raw=str(raw), curated=str(curated), max_bytes=size - 1)
     assert same.report.pages == 0
     raised = curate(raw=str(raw), curated=str(curated), max_bytes=size)
-    assert raised.report.accepted == 2 and raised.report.pages == 2
+    assert raised.report.pages == 3 and raised.report.accepted == 2 and raised.report.rejected["duplicate"] == 1
     again = curate(raw=str(raw), curated=str(curated), max_bytes=size)
     assert again.report.pages == 0

@@ -24,6 +24,8 @@ FOUNDING = Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.t
 SIDECAR = {"url": "https://www.youtube.com/watch?v=0LVQhh0Z0Ws", "scraped_at": "2024-05-20T10:00:00+02:00"}
 LATER = {"url": "https://www.youtube.com/watch?v=0LVQhh0Z0Ws", "scraped_at": "2024-06-01T08:00:00+00:00"}
 NOW = datetime(2024, 6, 2, 12, 0, tzinfo=UTC)
+# The same video scraped again later: other bytes (the views moved), so a page of its own.
+RESCRAPE = FOUNDING.read_bytes().replace(b"10,936", b"11,002")
 # Columns that hold the moment of the run, which differs between two runs by design.
 RUN_TIME_COLUMNS = {"rejected_at"}
 
@@ -34,7 +36,7 @@ def raw(tmp_path: Path) -> Path:
     (root / "sub").mkdir(parents=True)
     shutil.copy(FOUNDING, root / "page.txt")
     (root / "page.txt.meta.json").write_text(json.dumps(SIDECAR))
-    shutil.copy(FOUNDING, root / "sub" / "again.txt")
+    (root / "sub" / "again.txt").write_bytes(RESCRAPE)
     (root / "sub" / "again.txt.meta.json").write_text(json.dumps(LATER))
     (root / "empty.txt").write_bytes(b"")
     return root
@@ -80,7 +82,7 @@ def test_flow_with_file_urls_matches_plain_paths(prefect_harness, raw, tmp_path)
 
     views = duckdb.sql(f"select sum(view_count), count(*) from read_parquet('{via_url}/videos/**/*.parquet', "
                        "hive_partitioning=true)").fetchall()[0]
-    assert views == (2 * 10936, 2)
+    assert views == (10936 + 11002, 2)
     dates = pl.read_parquet(f"{via_url}/videos/**/*.parquet", hive_partitioning=True)["scrape_date"]
     assert sorted(str(d) for d in dates) == ["2024-05-20", "2024-06-01"]
 
@@ -93,7 +95,7 @@ def memory_roots():
     fs.pipe({
         f"{base}/raw/page.txt": FOUNDING.read_bytes(),
         f"{base}/raw/page.txt.meta.json": json.dumps(SIDECAR).encode(),
-        f"{base}/raw/deep/copy.txt": FOUNDING.read_bytes(),
+        f"{base}/raw/deep/copy.txt": RESCRAPE,
         f"{base}/raw/deep/copy.txt.meta.json": json.dumps(LATER).encode(),
         f"{base}/raw/empty.txt": b"",
         f"{base}/raw/lonely.txt.meta.json": b"{}",

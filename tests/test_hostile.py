@@ -26,6 +26,12 @@ HUGE_BYTES = 65 * 1024 * 1024
 MAX_BYTES = 32 * 1024 * 1024
 SIDECAR = {"url": "https://www.youtube.com/watch?v=0LVQhh0Z0Ws", "scraped_at": "2024-05-20T10:00:00+02:00"}
 
+
+def _scrape(n: int) -> bytes:
+    """The founding page scraped at another moment: the views differ, so the bytes do."""
+    return FOUNDING.replace(b"10,936", f"{10_936 + n:,}".encode())
+
+
 # Every way a scheme can hide in an href; only the last one is a link.
 HOSTILE_HREFS = [
     "javascript:alert(1)", "&#106;avascript:alert(2)", "JaVaScRiPt:alert(3)", "java\tscript:alert(4)",
@@ -86,16 +92,17 @@ CASES: dict[str, tuple[bytes, str]] = {
     "notes.pdf": (b"%PDF-1.7", "unsupported_format"),
     "xss-links.html": (LEGACY_XSS, "video"),
     "xss-initialdata.html": (INITIAL_XSS, "video"),
-    # names: spaces, scripts, quotes, newlines, #, %, leading dashes, nested folders
-    "with space.txt": (FOUNDING, "video"),
-    "кириллица 日本語 عربي.txt": (FOUNDING, "video"),
-    "quote's \"double\".txt": (FOUNDING, "video"),
-    "new\nline.txt": (FOUNDING, "video"),
-    "hash#1 50%25 %s.txt": (FOUNDING, "video"),
-    "-leading-dash.txt": (FOUNDING, "video"),
-    "--help.txt": (FOUNDING, "video"),
-    "a/b c/ü/d/e/nested.txt": (FOUNDING, "video"),
-    "..dots...txt": (FOUNDING, "video"),
+    # names: spaces, scripts, quotes, newlines, #, %, leading dashes, nested folders (each its own
+    # scrape, since the same bytes under two names are one page and a duplicate)
+    "with space.txt": (_scrape(1), "video"),
+    "кириллица 日本語 عربي.txt": (_scrape(2), "video"),
+    "quote's \"double\".txt": (_scrape(3), "video"),
+    "new\nline.txt": (_scrape(4), "video"),
+    "hash#1 50%25 %s.txt": (_scrape(5), "video"),
+    "-leading-dash.txt": (_scrape(6), "video"),
+    "--help.txt": (_scrape(7), "video"),
+    "a/b c/ü/d/e/nested.txt": (_scrape(8), "video"),
+    "..dots...txt": (_scrape(9), "video"),
 }
 # A sidecar whose scraped_at tries to name a folder is ignored (and said so), not followed.
 SIDECARS = {
@@ -143,7 +150,7 @@ def hostile_run(prefect_harness, tmp_path_factory):
     os.symlink("../../outside/secret.txt", raw / "a" / "relative-escape.txt")
     os.symlink(outside, raw / "escape-dir")
     os.symlink(raw / "with space.txt", raw / "inside-link.txt")
-    (raw / "own-sidecar.txt").write_bytes(FOUNDING)
+    (raw / "own-sidecar.txt").write_bytes(_scrape(100))
     os.symlink(outside / "secret.txt.meta.json", raw / "own-sidecar.txt.meta.json")
     os.symlink(outside / "gone.txt", raw / "dangling.txt")
     os.symlink("loop.txt", raw / "loop.txt")
@@ -226,8 +233,9 @@ def test_symlinked_sidecar_outside_is_not_read(hostile_run):
     videos, _ = _rows_for(hostile_run, "own-sidecar.txt")
     assert videos[0]["scraped_at_source"] == "mtime" and videos[0]["url"] is None
     assert any("outside the raw folder" in w for w in videos[0]["warnings"])
-    inside, _ = _rows_for(hostile_run, "inside-link.txt")
-    assert inside and inside[0]["title"]  # a link inside the raw folder is an ordinary page
+    inside, rejects = _rows_for(hostile_run, "inside-link.txt")
+    assert not inside and rejects[0]["reason"] == "duplicate"  # a link inside the raw folder is read,
+    assert "'with space.txt'" in rejects[0]["detail"]         # and its target's bytes are curated once
 
 
 def test_odd_sidecars(hostile_run):

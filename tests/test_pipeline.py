@@ -12,7 +12,7 @@ from pageclean.pipeline import PageMeta, parse_sidecar, process_page
 NOW = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 
 # A Russian-UI dump in the founding example's layout, built from the real ru strings of
-# shared/corpus/README.md ("7 744 083 просмотра" with NBSP groups, "2 недели назад", "Год назад").
+# tests/fixtures/ui_strings_seen.md ("7 744 083 просмотра" with NBSP groups, "2 недели назад", "Год назад").
 RU_DUMP = "\n".join([
     "Лекция 5. Нейронные сети",
     "",

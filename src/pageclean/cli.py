@@ -29,8 +29,10 @@ EPILOG = textwrap.dedent(
 RUN_EPILOG = textwrap.dedent(
     """\
     The exit code is 0 when the run completed, even if some pages were rejected (see the
-    summary and the rejects table); 1 when the run could not happen (missing raw folder,
-    curated folder locked by another run); 2 for a usage error.
+    summary and the rejects table); 1 when the run could not happen, with one sentence on
+    stderr (raw folder missing, a file or unreadable; curated folder a file, not creatable,
+    not writable, inside the raw folder or locked by another run; a URL no installed fsspec
+    driver handles; no PAGECLEAN_AUTHOR_KEY for --pseudonymize-authors); 2 for a usage error.
     """
 )
 
@@ -126,7 +128,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "compact",
         help="merge the many small Parquet files of incremental runs (answers unchanged)",
         description="Merge each table's part files, per scrape_date partition, into one file. "
-        "Every query gives the same answer before and after; readers never see rows twice.",
+        "On a local disk each partition is swapped in one atomic step, so every query gives the "
+        "same answer before, during and after (a query that listed the old files and opens them "
+        "after the swap fails and can be re-run). On object stores a partition's rows are missing "
+        "for a moment while it is rewritten: compact those when nobody queries them.",
     )
     compact.add_argument("--curated", default="curated", metavar="DIR",
                          help="curated folder or URL (default: %(default)s)")
@@ -176,14 +181,15 @@ def _add_views_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_location_options(p: argparse.ArgumentParser) -> None:
-    from pageclean.runner import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
+    from pageclean.runner import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
 
     p.add_argument("--raw", default="raw", metavar="DIR",
                    help="folder (or fsspec URL) of raw pages, read recursively (default: %(default)s)")
     p.add_argument("--curated", default="curated", metavar="DIR",
                    help="folder (or fsspec URL) of the Parquet datasets, created if missing (default: %(default)s)")
     p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                   help="pages per Prefect task (default: %(default)s)")
+                   help=f"pages per Prefect task at most; a task also closes at "
+                   f"{DEFAULT_BATCH_BYTES // 2**20} MB of pages (default: %(default)s)")
     p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help="larger files are rejected as too_large, unread (default: %(default)s)")
 
@@ -248,11 +254,6 @@ def _run(args: argparse.Namespace, started: float) -> int:
     from rich.console import Console
 
     err = Console(stderr=True, soft_wrap=True)
-    problem = _check_locations(args.raw, args.curated)
-    if problem:
-        err.print(f"[red]error:[/] {problem}")
-        return 1
-    curated = args.curated
     if args.pseudonymize_authors:
         from pageclean.errors import ConfigError
         from pageclean.runner import author_pseudonymizer
@@ -262,12 +263,18 @@ def _run(args: argparse.Namespace, started: float) -> int:
         except ConfigError as exc:
             err.print(f"[red]error:[/] {exc}")
             return 1
+    problem = _check_locations(args.raw, args.curated, lock=args.wait <= 0)
+    if problem:
+        err.print(f"[red]error:[/] {problem}", highlight=False)
+        return 1
+    curated = args.curated
     _quiet_prefect(args.verbose)
 
     import flows.curate as flow_module
     from pageclean.errors import CuratedLockedError
     from pageclean.report import ProgressBar, render_summary
 
+    logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForOwnErrors())
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
@@ -311,9 +318,9 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     from rich.console import Console
 
     err = Console(stderr=True, soft_wrap=True)
-    problem = _check_locations(args.raw, args.curated)
+    problem = _check_locations(args.raw, args.curated, lock=args.wait <= 0)
     if problem:
-        err.print(f"[red]error:[/] {problem}")
+        err.print(f"[red]error:[/] {problem}", highlight=False)
         return 1
     from pageclean.errors import ConfigError, CuratedLockedError
 
@@ -331,6 +338,7 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     from pageclean.report import ProgressBar
     from pageclean.report_reprocess import render_summary
 
+    logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForOwnErrors())
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
@@ -358,18 +366,34 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     return 0
 
 
-def _check_locations(raw: str, curated: str) -> str | None:
-    """A sentence saying what is wrong with --raw / --curated, or None."""
-    from pageclean.io.fs import is_url
+def _check_locations(raw: str, curated: str, lock: bool = False) -> str | None:
+    """A sentence saying what is wrong with --raw / --curated, or None (``pageclean.io.locations``).
 
-    if is_url(raw) or is_url(curated):
-        return None  # remote stores are checked when the flow lists them
-    raw_path, curated_path = Path(raw), Path(curated)
-    if not raw_path.is_dir():
-        return f"the raw folder {raw!r} does not exist or is not a folder (pass --raw DIR)."
-    if curated_path.resolve().is_relative_to(raw_path.resolve()):
-        return "--curated must not be inside --raw (the output would be read back as input)."
-    return None
+    With ``lock`` (a run without --wait), a curated folder that another run holds is refused here,
+    before Prefect's start-up; the flow still takes the lock itself.
+    """
+    from pageclean.errors import CuratedLockedError
+    from pageclean.io import curated as store
+    from pageclean.io.locations import check_run
+
+    problem = check_run(raw, curated)
+    if problem is None and lock:
+        try:
+            with store.locked(curated):
+                pass
+        except CuratedLockedError as exc:
+            return str(exc)
+    return problem
+
+
+class _NoTracebackForOwnErrors(logging.Filter):
+    """Prefect logs a failed flow's exception with its traceback; pageclean's own errors (a locked
+    folder, a location that went away) are sentences the CLI prints, so their record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from pageclean.errors import PagecleanError
+
+        return not (record.exc_info and isinstance(record.exc_info[1], PagecleanError))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -378,7 +402,7 @@ def _serve(args: argparse.Namespace) -> int:
     err = Console(stderr=True, soft_wrap=True)
     problem = _check_locations(args.raw, args.curated)
     if problem:
-        err.print(f"[red]error:[/] {problem}")
+        err.print(f"[red]error:[/] {problem}", highlight=False)
         return 1
     if not os.environ.get("PREFECT_API_URL"):
         err.print("[red]error:[/] a schedule needs a Prefect server that keeps running: start one with "
@@ -412,11 +436,12 @@ def _compact(args: argparse.Namespace) -> int:
 
     from pageclean.errors import CuratedLockedError
     from pageclean.io.curated import compact
-    from pageclean.io.fs import is_url
+    from pageclean.io.locations import check_curated
 
     err = Console(stderr=True, soft_wrap=True)
-    if not is_url(args.curated) and not Path(args.curated).is_dir():
-        err.print(f"[red]error:[/] the curated folder {args.curated!r} does not exist.")
+    problem = check_curated(args.curated, create=False)
+    if problem:
+        err.print(f"[red]error:[/] {problem}", highlight=False)
         return 1
     try:
         report = compact(args.curated, lock_wait_seconds=args.wait)
@@ -437,8 +462,11 @@ def _views(args: argparse.Namespace) -> int:
         err.print(f"[red]error:[/] --curated {args.curated!r} is a URL: the views need a local folder "
                   "(DuckDB reads object stores itself; copy the lake, or query it with read_parquet).")
         return 1
-    if not Path(args.curated).is_dir():
-        err.print(f"[red]error:[/] the curated folder {args.curated!r} does not exist (pass --curated DIR).")
+    from pageclean.io.locations import check_curated
+
+    problem = check_curated(args.curated, create=False, writable=args.output is None)
+    if problem:
+        err.print(f"[red]error:[/] {problem}", highlight=False)
         return 1
     try:
         import duckdb  # noqa: F401 - a dependency; a broken install is told so, not shown a traceback
@@ -447,7 +475,13 @@ def _views(args: argparse.Namespace) -> int:
         return 1
     from pageclean.lake.sql import write_database
 
-    written = write_database(args.curated, args.output)
+    try:
+        written = write_database(args.curated, args.output)
+    except OSError as exc:  # --output in a folder that is missing, a file, or read-only
+        where = args.output or f"{args.curated}/pageclean.duckdb"
+        err.print(f"[red]error:[/] the database {where!r} cannot be written: {exc.strerror or exc}.",
+                  highlight=False)
+        return 1
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"wrote {written.path}: views {', '.join([*written.tables, *written.views])}")
     if written.without_video_id:

@@ -6,14 +6,15 @@ import re
 import sys
 from pathlib import Path
 
-from pageclean.errors import REASONS
+from pageclean.errors import READ_AGAIN, REASONS
 from pageclean.lake.spec import views_table
 from pageclean.schema import data_dictionary
 
 
 def reasons_table() -> str:
-    rows = ["| reason | meaning |", "|---|---|"]
-    rows += [f"| `{code}` | {meaning} |" for code, meaning in REASONS.items()]
+    rows = ["| reason | meaning | read again by a later run |", "|---|---|---|"]
+    rows += [f"| `{code}` | {meaning} | {READ_AGAIN.get(code, 'when the file changes')} |"
+             for code, meaning in REASONS.items()]
     return "\n".join(rows)
 
 

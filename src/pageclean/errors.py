@@ -43,4 +43,19 @@ REASONS: dict[str, str] = {
     "unreadable": "the file could not be read (permissions, vanished during the run)",
     "orphan_sidecar": "a .meta.json sidecar with no raw page beside it",
     "internal_error": "a bug in pageclean; the page is kept as a reject so the batch completes",
+    "duplicate": "the same bytes as a page already curated under another path; the detail names it",
 }
+
+# When a later run reads a rejected file again. A file that changes (a new size or modification
+# time) is always read again. The reasons below have causes that can pass while the file stays the
+# same; every other reason is decided by the file's bytes alone, so a later run skips the same file
+# by its size and mtime. A file read again and rejected again for the same reason adds no row.
+READ_AGAIN: dict[str, str] = {
+    "unreadable": "every run: permissions get fixed, a vanished file comes back, a disk recovers",
+    "too_large": "when --max-bytes is raised to the file's size",
+    "internal_error": "when the pageclean version changes: the fix for the bug may parse it",
+    "symlink_outside": "when the link is pointed inside the raw folder (it then lists as its target)",
+    "orphan_sidecar": "when its page appears beside it (the sidecar is then read with the page)",
+}
+# The reasons a run reads again without the file changing (``runner.plan_run`` decides when).
+RETRIED_UNCHANGED = frozenset({"unreadable", "too_large", "internal_error"})

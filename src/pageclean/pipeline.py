@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from pageclean.errors import RejectError
 from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
-from pageclean.identity import Pseudonymizer, normalize_identifier
+from pageclean.identity import Pseudonymizer, handle_key, normalize_identifier
 from pageclean.model import ParsedPage
 
 log = logging.getLogger(__name__)
@@ -184,8 +185,9 @@ def process_page(
 ) -> PageResult:
     """Decode, parse and tabulate one page. Never raises: failures are reject rows.
 
-    With ``pseudonymize``, author handles (in ``author``, ``reply_to``, comment texts and
-    ``page_text_en``) are replaced by keyed pseudonyms.
+    With ``pseudonymize``, author handles (``author``, ``reply_to``) and every ``@handle`` mention in
+    any text of any table are replaced by keyed pseudonyms (see ``_scrub_page``); only
+    ``source_path``, the raw file's own name, is kept as it is.
     """
     page_id = page_id_of(data)
     fmt = source_format(meta.source_path)
@@ -202,13 +204,15 @@ def process_page(
             page.page_text_en = render_page_text_en(page)
         return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize))
     except RejectError as exc:
-        return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, exc.detail, fmt, now)]})
+        detail = pseudonymize.scrub(exc.detail) if pseudonymize else exc.detail
+        return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, detail, fmt, now)]})
     except RecursionError:
         detail = "The page nests too deeply to parse (over Python's recursion limit)."
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, "too_deep", detail, fmt, now)]})
     except Exception as exc:  # a bug must not stop the batch; the page is kept as a reject
         log.debug("internal error on %s", meta.source_path, exc_info=True)
         detail = f"pageclean failed on this page ({type(exc).__name__}: {exc}); please report it."
+        detail = pseudonymize.scrub(detail) if pseudonymize else detail  # the error may quote the page
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, "internal_error", detail, fmt, now)]})
 
 
@@ -234,21 +238,63 @@ def comment_key(video_or_page: str, author: str, text: str, occurrence: int) -> 
 
 
 def _authors(page: ParsedPage, pseudonymize: Pseudonymizer | None) -> dict[str, str]:
-    """Shown handle -> the identifier stored for it (normalized, or pseudonymized)."""
+    """Shown handle -> the identifier stored for it (normalized, or pseudonymized).
+
+    Pseudonymizing also rewrites the page (see :func:`_scrub_page`), so it runs before any row is built.
+    """
     shown = {c.author for c in page.comments} | {c.reply_to for c in page.comments if c.reply_to}
     if pseudonymize is None:
         return {h: normalize_identifier(h) or h for h in shown}
     mapping = {h: pseudonymize(h) for h in shown}
-    # Handles are mentioned in texts too ("@@handle ..." replies, page_text_en): replace them,
-    # longest first so "@ab" does not eat into "@abc".
-    for handle in sorted(mapping, key=len, reverse=True):
-        for c in page.comments:
-            c.text = c.text.replace(handle, mapping[handle])
-        if page.page_text_en:
-            page.page_text_en = page.page_text_en.replace(handle, mapping[handle])
-        if page.ui_language_evidence:  # evidence quotes "@handle 3 жыл бұрын" lines
-            page.ui_language_evidence = page.ui_language_evidence.replace(handle, mapping[handle])
+    _scrub_page(page, pseudonymize, mapping)
     return mapping
+
+
+# Fields the walk leaves alone: the parser's name, and the author fields, which are pseudonymized whole.
+# Ids are scrubbed like text: a real one holds no "@", a hostile page's may.
+_NOT_TEXT = frozenset({"parser", "author", "reply_to"})
+# Text fields where a page prints an author's name without an "@" (comments before handles, 2022):
+# the comment texts, and the author lines quoted in page_text_en, the evidence and the warnings.
+_NAME_FIELDS = ("page_text_en", "ui_language_evidence")
+
+
+def _scrub_page(page: ParsedPage, pseudonymize: Pseudonymizer, authors: dict[str, str]) -> None:
+    """Every mention of a handle in every text field of ``page`` -> its pseudonym, in place.
+
+    Mentions follow :func:`pageclean.identity.mentions` (any case; people who never commented
+    too), in every string of every record: links' labels, display texts and URLs
+    (``youtube.com/@alice``), descriptions, titles, warnings. Authors shown without an "@" (old
+    display names) are replaced as whole words where pages quote authors.
+    """
+    known = frozenset(handle_key(h) for h in authors)
+    names = sorted((h for h in authors if not h.startswith("@")), key=len, reverse=True)
+    by_name = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)) if names else None
+
+    def rename(text: str) -> str:
+        return by_name.sub(lambda m: authors[m.group()], text) if by_name else text
+
+    def walk(record: Any) -> None:
+        for f in fields(record):
+            if f.name in _NOT_TEXT:
+                continue
+            value = getattr(record, f.name)
+            if isinstance(value, str):
+                setattr(record, f.name, pseudonymize.scrub(value, known))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, str):
+                        value[i] = pseudonymize.scrub(item, known)
+                    elif is_dataclass(item):
+                        walk(item)
+
+    walk(page)
+    for c in page.comments:
+        c.text = rename(c.text)
+    for name in _NAME_FIELDS:
+        value = getattr(page, name)
+        if value:
+            setattr(page, name, rename(value))
+    page.warnings = [rename(w) for w in page.warnings]
 
 
 def time_columns(name: str, time: DerivedTime) -> dict[str, Any]:
@@ -262,18 +308,19 @@ def _rows(
     page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
     pseudonymize: Pseudonymizer | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    warnings = list(meta.notes) + page.warnings
     url_video_id = youtube_target(meta.url)[0] if meta.url else None
     video_id = page.video_id or url_video_id
-    if page.video_id and url_video_id and page.video_id != url_video_id:
-        warnings.append(f"the page is video {page.video_id} but the sidecar URL names {url_video_id}")
     if not (page.title or video_id or page.comments):
         raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
 
-    authors = _authors(page, pseudonymize)  # before page_text_en is read: it may rewrite handles
+    authors = _authors(page, pseudonymize)  # before any text is read: it may rewrite handles
+    scrub = pseudonymize.scrub if pseudonymize else (lambda text: text)
+    warnings = [scrub(note) for note in meta.notes] + page.warnings
+    if page.video_id and url_video_id and page.video_id != url_video_id:
+        warnings.append(f"the page is video {page.video_id} but the sidecar URL names {url_video_id}")
     # Nulls a time the page's own order contradicts; an mtime bounds the scrape only from above.
     times = page_times(page, meta.scraped_at, scrape_exact=meta.scraped_at_source != "mtime")
-    warnings += times.warnings
+    warnings += [scrub(w) for w in times.warnings]  # they quote the page's own lines
     video = {
         "page_id": page_id,
         "source_path": meta.source_path,
@@ -284,7 +331,7 @@ def _rows(
         "scraped_at": meta.scraped_at,
         "scraped_at_source": meta.scraped_at_source,
         "video_id": video_id,
-        "url": meta.url,
+        "url": scrub(meta.url) if meta.url else None,
         "title": page.title,
         "channel": normalize_identifier(page.channel),
         "channel_as_shown": page.channel,

@@ -46,6 +46,8 @@ def render_summary(summary: RunSummary, curated: str | Path, wall_seconds: float
     head.add_row("rejected", f"{rejected:,}")
     if r.unchanged:
         head.add_row("already curated", f"{r.unchanged:,} (same bytes as an earlier run)")
+    if r.still_rejected:
+        head.add_row("still rejected", f"{r.still_rejected:,} (read again, rejected for the same reason: no new row)")
     if r.languages:
         head.add_row("UI languages", ", ".join(f"{k} {v}" for k, v in r.languages.most_common(8)))
     timing = f"{summary.seconds:,.1f} s in the flow ({rate:,.1f} pages/s)"

@@ -7,21 +7,27 @@ a batch without Prefect.
 from __future__ import annotations
 
 import os
-from collections import Counter
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pageclean.errors import ConfigError
+from pageclean import __version__
+from pageclean.errors import RETRIED_UNCHANGED, ConfigError
 from pageclean.identity import KEY_ENV, Pseudonymizer
 from pageclean.io import curated as store
-from pageclean.io.fs import open_root
+from pageclean.io.fs import Root, open_root
 from pageclean.io.rawstore import RawFile, discover, page_meta, read_page
 from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, source_format
 
 # 200 pages of ~20 KB is ~1 s of work: large enough that Prefect's per-task overhead (ms to
 # 100+ ms) is noise, small enough that progress moves and a crash loses little.
 DEFAULT_BATCH_SIZE = 200
+# A batch also closes at this many bytes: 16 MB of 1 MB watch pages is 16 pages, again about a
+# second of work, where 200 of them would be one task that keeps one core busy while the others
+# wait (issue 11). Text dumps reach 200 pages long before 16 MB.
+DEFAULT_BATCH_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # a real watch page is 0.5-2 MB; 32 MB is a broken file
 
 def author_pseudonymizer() -> Pseudonymizer:
@@ -40,6 +46,10 @@ TABLE_NAMES = ("videos", "chapters", "links", "comments", "related_videos", "rej
 class WorkItem:
     file: RawFile
     known_page_ids: tuple[str, ...] = ()  # contents of this path that are already curated
+    # (page_id, path) of pages of this file's size curated under other paths: identical bytes have
+    # identical sizes, so these are the only earlier pages this file can be a copy of
+    curated_elsewhere: tuple[tuple[str, str], ...] = ()
+    read_again: str | None = None  # the reject reason an earlier run gave this same file, if retried
 
 
 @dataclass(slots=True)
@@ -52,11 +62,13 @@ class BatchReport:
     warnings: int = 0
     bytes_read: int = 0
     languages: Counter[str] = field(default_factory=Counter)
+    still_rejected: int = 0  # read again (unreadable, ...) and rejected again for the same reason: no row
 
     def merge(self, other: BatchReport) -> None:
         self.pages += other.pages
         self.accepted += other.accepted
         self.unchanged += other.unchanged
+        self.still_rejected += other.still_rejected
         self.rejected.update(other.rejected)
         self.rows.update(other.rows)
         self.warnings += other.warnings
@@ -89,6 +101,7 @@ def run_batch(
     state: list[dict[str, Any]] = []
     today = now.date().isoformat()
 
+    curated_here: dict[str, str] = {}  # page_id -> the path this batch curated it from
     for item in items:
         f = item.file
         report.pages += 1
@@ -113,20 +126,30 @@ def run_batch(
                     report.unchanged += 1
                     state.append(_state_row(f, page_id, "unchanged"))
                     continue
-                if len(data) > max_bytes:  # grew since it was listed
+                original = curated_here.get(page_id) or dict(item.curated_elsewhere).get(page_id)
+                if original is not None:
+                    detail = (f"The same bytes as {original!r}, which is curated (page_id {page_id}); "
+                              "a copy adds no rows.")
+                    result_rows = {"rejects": [reject_row(meta, page_id, "duplicate", detail,
+                                                          source_format(f.rel), now)]}
+                elif len(data) > max_bytes:  # grew since it was listed
                     detail = f"The file is over the --max-bytes limit of {max_bytes:,} bytes."
                     result_rows = {"rejects": [reject_row(meta, page_id, "too_large", detail,
                                                           source_format(f.rel), now)]}
                 else:
                     result_rows = process_page(data, meta, now, pseudonym).rows
 
+        rejects = result_rows.get("rejects")
+        if rejects and rejects[0]["reason"] == item.read_again:
+            report.still_rejected += 1  # the earlier run's reject row and state stand
+            continue
         date = meta.scraped_at.date().isoformat()
         for table, rows in result_rows.items():
             tables[table].extend(rows)
             partitions[table].extend([today if table == "rejects" else date] * len(rows))
             report.rows[table] += len(rows)
-        if result_rows.get("rejects"):
-            reason = result_rows["rejects"][0]["reason"]
+        if rejects:
+            reason = rejects[0]["reason"]
             report.rejected[reason] += 1
             state.append(_state_row(f, page_id, f"reject:{reason}"))
         else:
@@ -135,6 +158,7 @@ def run_batch(
             report.warnings += len(video["warnings"])
             report.languages[video["ui_language"] or "unknown"] += 1
             state.append(_state_row(f, page_id, "video"))
+            curated_here[page_id] = f.rel  # type: ignore[index]
 
     store.write_batch(curated, run_id, batch_no, tables, partitions, state)
     return report
@@ -148,7 +172,7 @@ def _unread_reject(f: RawFile, reason: str, detail: str, now: datetime) -> tuple
 
 def _state_row(f: RawFile, page_id: str | None, outcome: str) -> dict[str, Any]:
     return {"source_path": f.rel, "size_bytes": f.size, "mtime_ns": f.mtime_ns,
-            "page_id": page_id, "outcome": outcome}
+            "page_id": page_id, "outcome": outcome, "pipeline_version": __version__}
 
 
 @dataclass(slots=True)
@@ -158,33 +182,95 @@ class Plan:
     files: int
 
 
-def _limit_raised(earlier: store.SeenFile, f: RawFile, max_bytes: int | None) -> bool:
-    """A file rejected as too_large that fits the --max-bytes of this run is read again."""
-    return earlier.outcome == "reject:too_large" and max_bytes is not None and f.size <= max_bytes
+def _retried(earlier: store.SeenFile, f: RawFile, max_bytes: int | None) -> bool:
+    """An earlier reject of this very file whose cause can have passed (``errors.READ_AGAIN``)."""
+    reason = (earlier.outcome or "").removeprefix("reject:")
+    if reason not in RETRIED_UNCHANGED:
+        return False
+    if reason == "too_large":  # read once the --max-bytes of this run lets it in
+        return max_bytes is not None and f.size <= max_bytes
+    if reason == "internal_error":  # read by another pageclean version, which may have the fix
+        return earlier.pipeline_version != __version__
+    return True  # unreadable: permissions, a vanished file, a failing disk can all be fixed
 
 
-def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int | None = None) -> Plan:
+def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int | None = None,
+             batch_bytes: int = DEFAULT_BATCH_BYTES) -> Plan:
     """List the raw folder and keep what earlier runs have not curated (stat first, hash later).
 
     A file whose store reports no modification time (mtime 0) is never skipped by stat: it is read
-    and hashed, and skipped as ``unchanged`` if its bytes are already curated.
+    and hashed, and skipped as ``unchanged`` if its bytes are already curated. A reject whose cause
+    can pass without the file changing (``errors.READ_AGAIN``) is read again.
+
+    Batches close at ``batch_size`` pages or ``batch_bytes`` bytes, whichever comes first. Files of
+    one size go into one batch, so that the batch sees every copy of the same bytes and curates
+    one (the others become ``duplicate`` rejects); a size shared by more files than one batch holds
+    is split by a checksum of the bytes here, copies still together.
     """
     seen = store.load_seen(curated_root)
-    batches: list[list[WorkItem]] = []
-    current: list[WorkItem] = []
+    curated_by_size: dict[int, dict[str, str]] = defaultdict(dict)  # size -> page_id -> path
+    for path in sorted(seen):
+        for e in seen[path]:
+            if e.page_id and e.size_bytes is not None and e.outcome in ("video", "unchanged"):
+                curated_by_size[e.size_bytes].setdefault(e.page_id, path)
+    units: list[list[WorkItem]] = []  # items that must share a batch, in listing order
+    by_size: dict[int, list[WorkItem]] = {}
     skipped = files = 0
     for f in discover(raw_root):
         files += 1
         earlier = seen.get(f.rel, [])
+        same = [e for e in earlier if e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]
+        retried = [e for e in same if _retried(e, f, max_bytes)]
         trust_stat = bool(f.problem or f.mtime_ns)  # a reject decided before reading has nothing to hash
-        if trust_stat and any(e.size_bytes == f.size and e.mtime_ns == f.mtime_ns
-                              and not _limit_raised(e, f, max_bytes) for e in earlier):
+        if trust_stat and len(same) > len(retried):  # an outcome for this very file that stands
             skipped += 1
             continue
-        current.append(WorkItem(f, tuple(e.page_id for e in earlier if e.page_id)))
-        if len(current) >= batch_size:
+        known = tuple(e.page_id for e in earlier if e.page_id and not _retried(e, f, max_bytes))
+        elsewhere = tuple((pid, path) for pid, path in curated_by_size.get(f.size, {}).items() if path != f.rel)
+        again = (retried[-1].outcome or "").removeprefix("reject:") if retried else None
+        item = WorkItem(f, known, elsewhere, again)
+        if f.problem or (max_bytes is not None and f.size > max_bytes):
+            units.append([item])  # rejected without reading: no copy to find
+        elif f.size in by_size:
+            by_size[f.size].append(item)
+        else:
+            units.append(by_size.setdefault(f.size, [item]))
+    for unit in units:  # of two paths to the same bytes, the real file is the original, not a link to it
+        unit.sort(key=lambda item: item.file.via_link)
+    raw = open_root(raw_root)
+    batches: list[list[WorkItem]] = []
+    current: list[WorkItem] = []
+    current_bytes = 0
+    for unit in (part for group in units for part in _split(raw, group, batch_size, batch_bytes)):
+        size = sum(_bytes(item) for item in unit)
+        if current and (len(current) + len(unit) > batch_size or current_bytes + size > batch_bytes):
             batches.append(current)
-            current = []
+            current, current_bytes = [], 0
+        current += unit
+        current_bytes += size
     if current:
         batches.append(current)
     return Plan(batches, skipped, files)
+
+
+def _bytes(item: WorkItem) -> int:
+    return 0 if item.file.problem else item.file.size
+
+
+def _split(raw: Root, unit: list[WorkItem], batch_size: int, batch_bytes: int) -> list[list[WorkItem]]:
+    """``unit`` (files of one size), or, when it is more than a batch holds, its files grouped by
+    their bytes' checksum: copies stay together, distinct pages can go to different batches."""
+    if len(unit) == 1 or (len(unit) <= batch_size and sum(map(_bytes, unit)) <= batch_bytes):
+        return [unit]
+    by_content: dict[int, list[WorkItem]] = {}
+    alone: list[list[WorkItem]] = []
+    for item in unit:
+        try:
+            # Only for grouping: equal bytes give equal CRCs, and a rare equal CRC of other bytes
+            # merely keeps two pages in one batch. CRC-32 costs a fraction of the batch's sha256.
+            key = zlib.crc32(read_page(raw, item.file, item.file.size))
+        except OSError:  # its batch reads it again and rejects it as unreadable
+            alone.append([item])
+            continue
+        by_content.setdefault(key, []).append(item)
+    return [*by_content.values(), *alone]

@@ -20,11 +20,28 @@ On an object store a rename is a copy then a delete: publishing is then not atom
 may briefly see a file at its staged and its final name, but the staged name is outside every
 table's folder, so no query reads both), and the lock is a best-effort object, not a kernel lock.
 
-Compaction (:func:`compact`) stages merged files the same way, with a ``REPLACES`` list of the parts
-they merge; publishing such a batch deletes the old parts first and then moves the merged file in.
-A query in between sees the partition without those rows for a moment; it never sees a row twice,
-and a crash in between is finished by :func:`recover` (the remaining old parts deleted, the merged
-file moved in).
+Compaction (:func:`compact`) never changes a query's answer on a local disk: for each partition it
+builds the merged partition beside the old one, under ``_staging/compact-<id>/``, as a complete
+folder (the merged files, plus hard links to the files it keeps), and swaps the two folders in one
+step with ``renameat2(RENAME_EXCHANGE)`` (Linux 3.15+, on ext4, xfs, btrfs, tmpfs and most local
+filesystems). A query that lists the partition sees either every old file or every new one, never
+a mix, so it never misses or doubles a row. The exact limit: a query that listed the old files and
+opens one of the replaced ones after the swap finds it gone and fails with file-not-found (it
+never returns a wrong answer; run it again); files it had already opened stay readable.
+
+Where ``RENAME_EXCHANGE`` is not available (another OS, a filesystem that refuses it) the swap is
+two renames: the old folder out, the new one in. Between those two system calls (microseconds)
+the partition's folder does not exist, so a query listing it then sees none of its rows.
+
+On an object store (``s3://``, ``gs://``...) there are no folders to swap. The merged files are
+staged with a ``REPLACES`` list of the parts they merge; publishing deletes those parts, then
+copies each merged file to its place (a store-side copy, then a delete of the staged copy). For
+each partition, from the first delete until the last merged file is copied, a query sees the
+partition without the rows being moved; it never sees a row twice. That window lasts as long as
+the deletes plus the copies (seconds for files of hundreds of MB): compact object stores when
+nobody queries them. A crash in between is finished by :func:`recover` (the remaining old parts
+deleted, the merged files moved in); a crash during a local swap leaves either the old partition
+or the new one, and :func:`recover` removes what is left in staging.
 """
 
 from __future__ import annotations
@@ -34,6 +51,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import socket
 import time
 from collections import defaultdict
@@ -47,7 +65,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pageclean.errors import CuratedLockedError
-from pageclean.io import swap
+from pageclean.io import durable, swap
 from pageclean.io.fs import FsspecRoot, Root, open_root
 from pageclean.schema import PARTITION_COLUMN, TABLES
 
@@ -55,6 +73,7 @@ STATE_DIR = "_state"
 STAGING_DIR = "_staging"
 READY = "READY"
 REPLACES = "REPLACES"  # in a compaction batch: the parts its merged files replace, deleted before they move in
+SWAP = "SWAP"  # in a local compaction unit: the partition folder that ``new/`` replaces by a swap
 LOCK_FILE = ".lock"
 STATE_SCHEMA = pa.schema(
     [
@@ -62,7 +81,10 @@ STATE_SCHEMA = pa.schema(
         pa.field("size_bytes", pa.int64()),
         pa.field("mtime_ns", pa.int64()),
         pa.field("page_id", pa.string()),
-        pa.field("outcome", pa.string(), nullable=False),  # "video" | "reject:<reason>"
+        pa.field("outcome", pa.string(), nullable=False),  # "video" | "unchanged" | "reject:<reason>"
+        # which pageclean read it: an internal_error is read again by another version (older state
+        # files lack the column; their rows read as null)
+        pa.field("pipeline_version", pa.string()),
     ]
 )
 # zstd: ~30% smaller than snappy on this text-heavy data; DuckDB, polars and pandas all read it.
@@ -83,6 +105,7 @@ class SeenFile:
     mtime_ns: int | None
     page_id: str | None
     outcome: str | None = None  # "video" | "unchanged" | "reject:<reason>"
+    pipeline_version: str | None = None
 
 
 def write_batch(
@@ -127,6 +150,9 @@ def publish(curated: Location, run_id: str) -> int:
     moved = 0
     for name in root.subdirs(run_dir):
         batch = f"{run_dir}/{name}"
+        if root.exists(f"{batch}/{SWAP}"):
+            moved += _finish_swap(root, batch)
+            continue
         if not root.exists(f"{batch}/{READY}"):
             root.rmtree(batch)  # never finished: its pages are redone
             continue
@@ -155,12 +181,12 @@ def load_seen(curated: Location) -> dict[str, list[SeenFile]]:
     """source_path -> what earlier runs read there (one entry per distinct content)."""
     root = open_root(curated)
     seen: dict[str, list[SeenFile]] = defaultdict(list)
-    columns = ["source_path", "size_bytes", "mtime_ns", "page_id", "outcome"]
+    columns = STATE_SCHEMA.names
     for rel in root.glob(f"{STATE_DIR}/*.parquet"):
-        table = _read_parquet(root, rel, columns)
-        for path, size, mtime, page_id, outcome in zip(*(table.column(c).to_pylist() for c in columns),
-                                                       strict=True):
-            seen[path].append(SeenFile(size, mtime, page_id, outcome))
+        table = _conform(_read_parquet(root, rel), STATE_SCHEMA)
+        for path, size, mtime, page_id, outcome, version in zip(
+                *(table.column(c).to_pylist() for c in columns), strict=True):
+            seen[path].append(SeenFile(size, mtime, page_id, outcome, version))
     return seen
 
 
@@ -292,9 +318,10 @@ def compact(
     or more smaller ones remain they are read, rewritten with the table's schema (zstd, each file
     sorted by page_id then position where the table has them) into staging. A file of an older
     schema version is rewritten even alone, to the current schema with nulls in the columns it lacks
-    (``schema.ADDED_IN``). Each partition's files are published as a compaction batch: old parts
-    deleted, then the merged files moved in (see the module docstring for why that order, and what a
-    crash leaves). A second call finds nothing to do.
+    (``schema.ADDED_IN``). On a local disk the new partition folder then replaces the old one in one
+    atomic swap; on an object store the old parts are deleted and the merged files moved in (the
+    module docstring states what a concurrent query can see in each case, and what a crash leaves).
+    A second call finds nothing to do.
     """
     if target_rows < 1:
         raise ValueError("target_rows must be at least 1")
@@ -308,6 +335,7 @@ def compact(
                  for d in root.subdirs(table) if d.startswith(f"{PARTITION_COLUMN}=")]
         units.append((STATE_DIR, STATE_DIR, STATE_SCHEMA))
         batch_no = 0
+        local = root.local_path() is not None
         try:
             for label, folder, schema in units:
                 files = root.glob(f"{folder}/*.parquet")
@@ -321,20 +349,69 @@ def compact(
                 kept = len(files)
                 if small:
                     stage = f"{STAGING_DIR}/{job}/batch-{batch_no:06d}"
-                    written = _merge(root, small, schema, target_rows, stage, folder, job, label)
-                    root.write_text(f"{stage}/{REPLACES}", "\n".join(small))
-                    root.write_text(f"{stage}/{READY}", "\n".join(written))
+                    if local:  # the whole new partition beside the old one, then one swap
+                        written = _merge(root, small, schema, target_rows, stage, "new", job, label)
+                        _swap_in(root, stage, folder, small)
+                    else:  # an object store: old parts deleted, then the merged ones copied in
+                        written = _merge(root, small, schema, target_rows, stage, folder, job, label)
+                        root.write_text(f"{stage}/{REPLACES}", "\n".join(small))
+                        root.write_text(f"{stage}/{READY}", "\n".join(written))
                     batch_no += 1
                     kept += len(written) - len(small)
                     report.partitions_compacted += 1
                     report.rows_rewritten += sum(rows[rel] for rel in small)
                 report.files_after[label] += kept
         except BaseException:
-            root.rmtree(f"{STAGING_DIR}/{job}")  # nothing published yet: the old parts stand
+            if local:
+                publish(root, job)  # finishes a swap cut in half; every other partition stands as it is
+            else:
+                root.rmtree(f"{STAGING_DIR}/{job}")  # nothing published yet: the old parts stand
             raise
         publish(root, job)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _swap_in(root: Root, stage: str, folder: str, replaced: list[str]) -> None:
+    """Make ``{stage}/new`` (the merged files) the complete new partition, then swap it with ``folder``.
+
+    Every file of the partition that is not ``replaced`` is hard-linked into the new folder first,
+    so the swapped-in folder holds all the partition's rows.
+    """
+    base = root.local_path()
+    assert base is not None
+    old, new = base / folder, base / stage / "new"
+    gone = {rel.rsplit("/", 1)[-1] for rel in replaced}
+    for entry in os.scandir(old):
+        if entry.is_file(follow_symlinks=False) and entry.name not in gone:
+            try:
+                os.link(entry.path, new / entry.name)
+            except OSError:  # a filesystem without hard links: a copy takes longer, and is as good
+                shutil.copy2(entry.path, new / entry.name)
+                durable.fsync_path(new / entry.name)
+    durable.fsync_path(new)  # every name in the new partition on disk before it is swapped in
+    root.write_text(f"{stage}/{SWAP}", folder)  # from here on, recover() knows what this stage is
+    if not exchange_folders(new, old):  # no RENAME_EXCHANGE here: two renames, a moment apart
+        durable.replace(old, base / stage / "old")
+        durable.replace(new, old)
+    root.rmtree(stage)
+
+
+def _finish_swap(root: Root, stage: str) -> int:
+    """What a compaction killed around its swap left: the new folder moved in if the old one is
+    already out (the two-rename path), and the stage removed. Returns folders moved."""
+    folder = root.read_text(f"{stage}/{SWAP}").strip()
+    moved = 0
+    if not root.exists(folder) and root.exists(f"{stage}/new"):
+        root.move(f"{stage}/new", folder)
+        moved = 1
+    root.rmtree(stage)
+    return moved
+
+
+# Swap two folders in one atomic step (renameat2 RENAME_EXCHANGE), then fsync both parents so the
+# swap survives a power cut; False, having changed nothing, where the OS or filesystem cannot.
+exchange_folders = durable.exchange
 
 
 def _merge(root: Root, parts: list[str], schema: pa.Schema, target_rows: int, stage: str, folder: str,

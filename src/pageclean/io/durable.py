@@ -24,8 +24,9 @@ from typing import IO, Any
 # Linux renameat2(2): swap two names in one step (since 3.15; ext4, xfs, btrfs, tmpfs support it).
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-# What renameat2 answers when this kernel or filesystem cannot swap: the caller falls back.
-_CANNOT_EXCHANGE = frozenset({errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP})
+# What renameat2 answers when this kernel or filesystem cannot swap (or the two paths are on different
+# filesystems): the caller falls back.
+_CANNOT_EXCHANGE = frozenset({errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV})
 
 
 def fsync_path(path: str | os.PathLike[str]) -> None:

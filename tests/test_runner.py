@@ -1,0 +1,207 @@
+"""Planning and running batches without Prefect: copies curated once, rejects read again when their
+cause can pass, batches sized by pages and by bytes."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pageclean import runner
+from pageclean.io import curated as store
+from pageclean.runner import plan_run, run_batch
+
+FOUNDING = (Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt").read_bytes()
+NOW = datetime(2024, 6, 2, 12, 0, tzinfo=UTC)
+
+
+def _scrape(views: int) -> bytes:
+    """The founding page as scraped at another moment: other views, other bytes, the same size."""
+    return FOUNDING.replace(b"10,936", f"{views:,}".encode())
+
+
+def _run(raw: Path, curated: Path, run_id: str, batch_size: int = 200, **plan_options):
+    """One run without Prefect: plan, every batch, publish. Returns the plan and the merged report."""
+    plan = plan_run(str(raw), str(curated), batch_size, 1_000_000, **plan_options)
+    report = runner.BatchReport()
+    for n, items in enumerate(plan.batches):
+        report.merge(run_batch(str(raw), str(curated), run_id, n, items, 1_000_000, NOW))
+    store.publish(curated, run_id)
+    return plan, report
+
+
+def _table(curated: Path, name: str) -> pl.DataFrame:
+    files = sorted(curated.glob(f"{name}/*/*.parquet"))
+    return pl.read_parquet(files, hive_partitioning=True) if files else pl.DataFrame()
+
+
+# --- issue 9 item 2: the same bytes under two paths -------------------------------------------
+
+
+def test_copies_in_one_run_give_one_page_and_duplicate_rejects(tmp_path):
+    """Three paths with the same bytes, one page per batch: one videos row; the other two paths are
+    `duplicate` rejects that name the path curated; a re-scrape of the same size is a page of its own."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    (raw / "retry").mkdir(parents=True)
+    (raw / "a.txt").write_bytes(FOUNDING)
+    (raw / "retry" / "a (1).txt").write_bytes(FOUNDING)
+    (raw / "retry" / "a (2).txt").write_bytes(FOUNDING)
+    (raw / "later.txt").write_bytes(_scrape(11_002))
+    plan, report = _run(raw, curated, "run1", batch_size=1)
+    assert len(plan.batches) == 2  # pages of one size share a batch, whatever the batch size
+    assert (report.accepted, dict(report.rejected)) == (2, {"duplicate": 2})
+
+    videos = _table(curated, "videos")
+    assert sorted(videos["source_path"]) == ["a.txt", "later.txt"]
+    assert videos["page_id"].n_unique() == 2
+    assert _table(curated, "comments").height == 2 * 37
+    rejects = _table(curated, "rejects").sort("source_path")
+    assert rejects["source_path"].to_list() == ["retry/a (1).txt", "retry/a (2).txt"]
+    assert all("'a.txt'" in detail for detail in rejects["detail"])
+    a_id = videos.filter(pl.col("source_path") == "a.txt")["page_id"][0]
+    assert rejects["page_id"].to_list() == [a_id, a_id]
+
+
+def test_copy_of_a_page_curated_by_an_earlier_run_is_a_duplicate(tmp_path):
+    """A copy saved after its original was curated is a `duplicate` reject naming it; runs after that
+    read neither file again."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(FOUNDING)
+    _run(raw, curated, "run1")
+    (raw / "b.txt").write_bytes(FOUNDING)
+    (raw / "c.txt").write_bytes(_scrape(11_002))  # the same size, other bytes: not a copy
+    _, second = _run(raw, curated, "run2")
+    assert (second.pages, second.accepted, dict(second.rejected)) == (2, 1, {"duplicate": 1})
+    detail = _table(curated, "rejects").filter(pl.col("source_path") == "b.txt")["detail"][0]
+    assert "'a.txt'" in detail
+    assert _table(curated, "videos").height == 2
+
+    plan, third = _run(raw, curated, "run3")
+    assert third.pages == 0 and plan.skipped_by_stat == 3
+    os.utime(raw / "b.txt")  # touched: hashed again, still a copy of curated bytes, no new row
+    _, fourth = _run(raw, curated, "run4")
+    assert (fourth.pages, fourth.unchanged) == (1, 1)
+    assert _table(curated, "rejects").height == 1
+
+
+def test_one_size_in_more_files_than_a_batch_holds_is_split_by_content(tmp_path):
+    """Many pages of one size are spread over batches by their hash; the copies among them stay
+    together, so each content is curated once."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    for i in range(6):
+        (raw / f"p{i}.txt").write_bytes(_scrape(20_000 + i))
+    (raw / "p2-copy.txt").write_bytes(_scrape(20_002))
+    (raw / "p4-copy.txt").write_bytes(_scrape(20_004))
+    plan, report = _run(raw, curated, "run1", batch_size=2)
+    assert len(plan.batches) >= 4
+    for batch in plan.batches:  # a copy and its original share a batch
+        names = {item.file.rel for item in batch}
+        assert ("p2.txt" in names) == ("p2-copy.txt" in names) and ("p4.txt" in names) == ("p4-copy.txt" in names)
+    assert (report.accepted, dict(report.rejected)) == (6, {"duplicate": 2})
+    assert _table(curated, "videos")["page_id"].n_unique() == 6
+
+
+# --- issue 9 item 3: rejects whose cause can pass are read again ------------------------------
+
+
+def test_unreadable_file_is_read_again_once_it_can_be(tmp_path, monkeypatch):
+    """A file that could not be read is tried again by the next run (same size, same mtime): while it
+    still fails no row is added, and once it reads it is curated."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(FOUNDING)
+    real_read = runner.read_page
+
+    def denied(root, item, max_bytes):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(runner, "read_page", denied)
+    _, first = _run(raw, curated, "run1")
+    assert dict(first.rejected) == {"unreadable": 1}
+
+    _, second = _run(raw, curated, "run2")  # still denied: tried, and nothing new is written
+    assert second.pages == 1
+    assert second.still_rejected == 1
+    assert store.count_rows(curated)["rejects"] == 1
+
+    monkeypatch.setattr(runner, "read_page", real_read)  # the permissions are fixed
+    _, third = _run(raw, curated, "run3")
+    assert (third.pages, third.accepted) == (1, 1)
+    plan, fourth = _run(raw, curated, "run4")
+    assert fourth.pages == 0 and plan.skipped_by_stat == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_is_looked_at_again_and_read_once_it_is_a_file(tmp_path):
+    """A named pipe is never opened, but the next run looks again: when a file has taken its place,
+    the file is curated."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    os.mkfifo(raw / "a.txt")
+    _, first = _run(raw, curated, "run1")
+    assert dict(first.rejected) == {"unreadable": 1}
+    _, second = _run(raw, curated, "run2")
+    assert second.pages == 1
+    assert second.still_rejected == 1 and store.count_rows(curated)["rejects"] == 1
+    (raw / "a.txt").unlink()
+    (raw / "a.txt").write_bytes(FOUNDING)
+    _, third = _run(raw, curated, "run3")
+    assert third.accepted == 1
+
+
+def test_internal_error_is_read_again_by_another_version(tmp_path, monkeypatch):
+    """A page that hit a bug is not re-parsed by the same version, but is by the next one."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(FOUNDING)
+    real_process = runner.process_page
+
+    def buggy(data, meta, now, pseudonym=None):
+        result = real_process(b"", meta, now)
+        result.rows["rejects"][0].update(reason="internal_error", detail="a bug")
+        return result
+
+    monkeypatch.setattr(runner, "process_page", buggy)
+    _, first = _run(raw, curated, "run1")
+    assert dict(first.rejected) == {"internal_error": 1}
+    monkeypatch.setattr(runner, "process_page", real_process)
+    plan, same_version = _run(raw, curated, "run2")
+    assert same_version.pages == 0 and plan.skipped_by_stat == 1
+    monkeypatch.setattr(runner, "__version__", "99.0", raising=False)
+    _, upgraded = _run(raw, curated, "run3")
+    assert (upgraded.pages, upgraded.accepted) == (1, 1)
+
+
+def test_rejects_decided_by_the_bytes_are_not_read_again(tmp_path):
+    """An empty or binary file stays skipped by its size and mtime: its bytes decide its reason."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(500))
+    _run(raw, curated, "run1")
+    plan, again = _run(raw, curated, "run2")
+    assert again.pages == 0 and plan.skipped_by_stat == 2
+
+
+# --- issue 11: batches sized by bytes as well as pages -----------------------------------------
+
+
+def test_big_pages_are_spread_over_batches_by_bytes(tmp_path):
+    """40 pages of 1 MB are not one 200-page task: a batch closes at DEFAULT_BATCH_BYTES."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(40):  # distinct sizes: no two of them can be copies
+        (raw / f"watch_{i:02d}.html").write_bytes(b"x" * (1_000_000 + i))
+    plan = plan_run(str(raw), str(tmp_path / "curated"), batch_size=200)
+    assert sum(len(b) for b in plan.batches) == 40
+    assert len(plan.batches) > 1
+    assert len(plan.batches) >= 40 * 1_000_000 // runner.DEFAULT_BATCH_BYTES
+    for batch in plan.batches:
+        assert sum(item.file.size for item in batch) <= runner.DEFAULT_BATCH_BYTES
+    small = plan_run(str(raw), str(tmp_path / "curated"), batch_size=200, batch_bytes=3_500_000)
+    assert [len(b) for b in small.batches] == [3] * 13 + [1]
