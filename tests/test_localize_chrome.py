@@ -21,9 +21,21 @@ SEEN_IN_FIXTURES = [
     ("Abonnieren", "de"), ("Abonniert", "de"), ("Teilen", "de"), ("Mehr anzeigen", "de"),
     ("Weniger anzeigen", "de"),
 ]  # fmt: skip
+# Buttons on real watch pages saved by tracking-exposed/trex (platforms/yttrex/backend/__tests__/
+# fixtures): "Thanks" at 9a4070957693ff7745d84f1e80f114aecf76f20a htmls/search/0f73cadacd9c953d
+# 9029cf69fc32246580551bca.json (en-US); fr at the same commit, htmls/video/ee7e55aac94c9e3831e540
+# bfb43c8bfc86bd229d.json (fr-FR); tr at 839025015a1722418eb043c564c7f8c8a964a041 video/4c7949c549
+# cf1b56e38d79292c0d4df069fd9b66.json (tr-TR); it at 7f44a7d3fdeff6019a862e9fc7e1b0d3d4476942
+# htmls.html (Italian UI).
+SEEN_IN_REAL_PAGES = [
+    ("Thanks", "en"), ("Répondre", "fr"), ("Partager", "fr"), ("S'ABONNER", "fr"),
+    ("Top des commentaires", "fr"), ("Les plus récents d'abord", "fr"), ("Yanıtla", "tr"),
+    ("Paylaş", "tr"), ("İndir", "tr"), ("Daha fazla göster", "tr"), ("En iyi yorumlar", "tr"),
+    ("Condividi", "it"), ("Mostra altro", "it"), ("Commenti più popolari", "it"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("line", "language"), SEEN_IN_FIXTURES)
+@pytest.mark.parametrize(("line", "language"), SEEN_IN_FIXTURES + SEEN_IN_REAL_PAGES)
 def test_chrome_seen_in_real_pages(line: str, language: str) -> None:
     """Buttons and headings from real pages are chrome, with and without the language."""
     assert is_ui_chrome(line, language)
@@ -56,27 +68,27 @@ def test_founding_example_has_no_chrome_in_kazakh() -> None:
     assert [ln for ln in lines if is_ui_chrome(ln, "kk")] == []
 
 
-HAND_CHECKED = ["kk", "ru", "uk", "de", "fr", "es", "pt", "it", "tr", "id", "vi", "ja", "ko",
-                "zh-CN", "zh-TW", "zh-HK", "hi", "ar", "pl", "nl", "iw", "fa", "en"]  # fmt: skip
-
-
-@pytest.mark.parametrize("code", HAND_CHECKED)
-def test_every_catalog_chrome_string_is_recognised(code: str) -> None:
-    """Each language's [chrome] strings (as written in its TOML) are chrome in that language."""
+@pytest.mark.parametrize("code", supported_languages())
+def test_every_loaded_chrome_string_is_recognised(code: str) -> None:
+    """Each [chrome] string a TOML loads (where it has any) is chrome in that language: a check
+    that the catalog's spellings survive the lookup form, not of the strings themselves (those are
+    checked against real pages above)."""
     strings = _read_toml(code).get("chrome", {}).get("strings", [])
-    assert strings, f"{code}: no [chrome] strings"
     assert all(is_ui_chrome(s, code) for s in strings)
-    assert code in supported_languages()
 
 
 @pytest.mark.parametrize(
     ("line", "language", "expected"),
-    [("12 replies", None, 12), ("1 reply", "en", 1), ("12 ответов", None, 12),
-     ("3 ответа", "ru", 3), ("5 Antworten", "de", 5), ("답글 5개", None, 5),
-     ("7 réponses", "fr", 7), ("1 respuesta", "es", 1)],
+    [("12 replies", None, 12), ("1 reply", "en", 1), ("View 12 replies", None, 12),
+     ("Hide 12 replies", "en", 12), ("View reply", "en", 1), ("12 Antworten", "de", 12),
+     ("Afficher les 10 réponses", None, 10), ("Masquer 1 réponse", "fr", 1),
+     ("Afficher la réponse", "fr", 1), ("10 yanıtı görüntüle", None, 10),
+     ("Yanıtı gizle", "tr", 1)],
 )  # fmt: skip
 def test_replies_label(line: str, language: str | None, expected: int) -> None:
-    """'N replies' is a label of kind 'replies' whose value is N, and chrome too."""
+    """'N replies' is a label of kind 'replies' whose value is N, and chrome too. The strings are
+    YouTube's: NewPipeExtractor's hl=en-GB and hl=de mocks (2022 and 2026) and the real en, fr
+    and tr pages saved by tracking-exposed/trex (see the sources in localize/data/<hl>.toml)."""
     label = match_label(line, language, ["replies"])
     assert label is not None
     assert (label.kind, label.value) == ("replies", expected)

@@ -100,3 +100,19 @@ def test_innertube_decide_language_delegates_to_localize() -> None:
              ([], ["Hace 1 hora"]), ([("de", "hl")], [])]
     for hints, labels in cases:
         assert innertube.decide_language(hints, labels) == decide_language(hints, labels)
+
+
+def test_no_two_languages_share_a_rank() -> None:
+    """Ties are sorted by rank; equal ranks left the order to set iteration, which changes between
+    processes (es-419 and es-US alternated from run to run)."""
+    from pageclean.localize.catalog import HL_CODES, rank
+
+    assert len({rank(c) for c in HL_CODES}) == len(HL_CODES)
+
+
+def test_variants_that_tie_without_their_base_give_the_family_main_code() -> None:
+    """es-419 and es-US both print "vistas" (rustypipe's samples), es does not: the labels say
+    Spanish but not which variant, so the family's main code, with both recorded as tied."""
+    det = detect(["1,2 mil vistas", "3,4 mil vistas"])
+    assert det.language == "es" and set(det.tied) == {"es-419", "es-US"}
+    assert decide_language([("es-US", "hl")], ["1,2 mil vistas", "3,4 mil vistas"])[0] == "es-US"

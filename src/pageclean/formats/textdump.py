@@ -36,7 +36,7 @@ from pageclean.extract.chapters import chapters_from_description, parse_timestam
 from pageclean.extract.links import links_from_text
 from pageclean.model import ParsedPage, RelatedVideo
 
-from .textdump_comments import comment_starts, find_comments_header, parse_comments
+from .textdump_comments import comment_starts, find_comments_header, find_unread_comments_header, parse_comments
 from .textdump_header import parse_header
 from .textdump_lines import DURATION, HANDLE, MAX_LABEL_LINE, Labels, Line, clean_line, quote
 
@@ -71,6 +71,8 @@ def parse_textdump(text: str) -> ParsedPage:
     pos, after_subscribers = parse_header(body, 1, labels, page, english)
     comments_at = find_comments_header(body, pos, labels, page, english)
     threads = comment_starts(body, comments_at if comments_at is not None else pos, labels)
+    if comments_at is None and threads:  # a header no catalog reads: found by its place alone
+        comments_at = find_unread_comments_header(body, pos, threads[0], labels, page)
     # The sidebar starts after the last comment's first text line at the earliest: a comment
     # always has one, so a timestamp it ends with ("1:14:55") is not taken for a sidebar entry.
     sidebar_from = threads[-1] + 3 if threads else (comments_at + 1 if comments_at is not None else pos)

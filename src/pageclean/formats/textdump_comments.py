@@ -11,7 +11,7 @@ from collections import Counter
 from pageclean import localize
 from pageclean.model import Comment, ParsedPage
 
-from .textdump_lines import COUNTER, Labels, Line, seconds
+from .textdump_lines import COUNTER, DURATION, Labels, Line, quote, seconds
 
 # A button line recurs under every comment of a dump that shows buttons (the reply button); a
 # content line that happens to equal a button label ("Thanks") does not. A chrome line that ends
@@ -19,6 +19,19 @@ from .textdump_lines import COUNTER, Labels, Line, seconds
 MIN_BUTTON_ROW_REPEATS = 2
 
 _REPLY_MARK = re.compile(r"^@(@[\w.\-]+)\s*")
+
+# The comments section opens with its header (the count), then at most the sort button and the
+# "Add a comment" box before the first comment: an unread header sits within this many lines of
+# the first comment's author line.
+MAX_HEADER_TO_FIRST_COMMENT = 4
+# A comments header is a short line: one number and a word or two ("12 komentarzy", "Комментарии:
+# 2", "コメント 1484 件", "ຄຳເຫັນ 37 ລາຍການ"); longer lines, or lines with more words, are content.
+MAX_HEADER_CHARS = 40
+MAX_HEADER_WORDS = 4
+# One number as YouTube prints a count: digits with group or decimal separators inside it.
+_NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
+_NOT_A_HEADER = re.compile(r"[@#/:]\d|https?:|www\.|@\w|#\w")
+_OTHER_KINDS = ("views", "age", "likes", "subscribers", "date")
 
 
 def find_comments_header(
@@ -32,6 +45,50 @@ def find_comments_header(
             english[body[pos].index] = label.english
             return pos
     return None
+
+
+def find_unread_comments_header(
+    body: list[Line], start: int, first_comment: int, labels: Labels, page: ParsedPage
+) -> int | None:
+    """Where the comments header sits when no catalog reads it (a language whose comments label is
+    not known), found by the layout alone: the short count line that opens the comments section.
+
+    Between the description and the first comment the page shows the header, then at most a sort
+    button and the "Add a comment" box. The nearest line above the first comment, within that
+    reach, that holds exactly one number and a word or two, reads as no other label in any
+    language and declares at least as many comments as the dump holds, is the header: it and the
+    buttons after it are no description. The count stays unread (``comment_count`` null) and a
+    warning names the line; what the line says is never guessed.
+    """
+    lowest = max(start, first_comment - MAX_HEADER_TO_FIRST_COMMENT)
+    for pos in range(first_comment - 1, lowest - 1, -1):
+        text = body[pos].text
+        if not _is_count_line(text, labels):
+            continue
+        n = localize.parse_count(_NUMBER.search(text).group(), labels.language)  # type: ignore[union-attr]
+        if n is not None and n < len(comment_starts(body, first_comment, labels)):
+            return None  # fewer comments declared than the dump holds: not the header
+        page.comments_text = body[pos].raw
+        between = [ln.text for ln in body[pos + 1 : first_comment]]
+        also = f", and the {len(between)} line(s) after it ({', '.join(quote(b) for b in between)})," \
+            if between else ""
+        page.warnings.append(
+            f"comments header {quote(text)} not recognised (no comments label is known for "
+            f"{labels.language or 'an undetected UI language'}): comment count left empty; the line"
+            f"{also} kept out of the description by its place before the first comment")
+        return pos
+    return None
+
+
+def _is_count_line(text: str, labels: Labels) -> bool:
+    """A short line holding one number and a few words, and no label of another kind."""
+    if len(text) > MAX_HEADER_CHARS or DURATION.match(text) or _NOT_A_HEADER.search(text):
+        return False
+    if len(_NUMBER.findall(text)) != 1:
+        return False
+    if not 1 <= len(_NUMBER.sub(" ", text).split()) <= MAX_HEADER_WORDS:  # a count needs its word
+        return False
+    return labels.match(text, *_OTHER_KINDS, any_language=True) is None and not labels.chrome(text)
 
 
 def comment_starts(body: list[Line], start: int, labels: Labels) -> list[int]:

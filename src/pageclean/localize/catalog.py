@@ -23,6 +23,11 @@ What a ``data/<hl>.toml`` can say (a regional variant such as ``en-GB.toml`` add
 - ``[status]`` ``streamed``/``premiered``/``edited``/...: wrappers around an age ("Streamed {age}",
   so "Streamed 2 days ago" and "Streamed yesterday" both read).
 - ``[chrome]`` ``strings``/``patterns``; ``[dates]`` (read by dates.py); ``[meta]`` ``sources``.
+- ``[unconfirmed]`` is never read: strings once recalled from memory that no record of YouTube's
+  output confirms, kept under the name of the section they came from (``[unconfirmed.labels]
+  comments = [...]``, ``[unconfirmed.chrome] strings = [...]``) only so a verifier who finds one
+  in real output can promote it with one move. ``_read_toml`` drops the table, so nothing parses
+  with it.
 
 Letter case is kept for one purpose: a shape written in a TOML file records YouTube's own case, so
 detection can tell Norwegian "For 2 timer siden" from Danish "for 2 timer siden"
@@ -62,8 +67,11 @@ DEFAULT_ORDER: tuple[str, ...] = (
 _RANK = {code: i for i, code in enumerate(DEFAULT_ORDER)}
 for _code in HL_CODES:
     _base = _code.split("-")[0]
-    # Regional variants rank right after everything else but keep their base's relative order.
-    _RANK.setdefault(_code, 1000 + _RANK.get(_base, 500) if "-" in _code else 500 + len(_RANK))
+    # Regional variants rank right after everything else but keep their base's relative order;
+    # variants of one base follow YouTube's menu order, so no two codes share a rank (ties sorted
+    # by rank must not depend on set iteration order, which changes between processes).
+    _RANK.setdefault(_code, 100_000 + 100 * _RANK.get(_base, 500) + HL_CODES.index(_code)
+                     if "-" in _code else 500 + len(_RANK))
 
 
 def rank(code: str) -> int:
@@ -211,7 +219,9 @@ def _read_toml(code: str) -> dict:
     path = resources.files("pageclean.localize") / "data" / f"{code}.toml"
     if not path.is_file():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data.pop("unconfirmed", None)  # never used to parse (see the module docstring)
+    return data
 
 
 def _babel_locale(code: str) -> Locale | None:

@@ -69,7 +69,9 @@ def _winner(tied: list[str]) -> tuple[str, str]:
     that is among them, else the best-ranked one."""
     first = tied[0]
     main = FAMILY_MAIN.get(first, first)
-    if main in tied and all(FAMILY_MAIN.get(t, t) == main for t in tied):
+    if len(tied) == 1:
+        return first, first
+    if all(FAMILY_MAIN.get(t, t) == main for t in tied):  # es-419 and es-US alike: es
         return main, f"{main}, the main code of its family"
     if main in tied:
         return main, f"{main}, the main code of {first}'s family, by the default order"
@@ -95,7 +97,7 @@ def detect(text: str | Iterable[str]) -> Detection:
     tied = sorted((lang for lang, v in votes.items() if v == best), key=rank)
     winner, how = _winner(tied)
     others = tuple(t for t in tied if t != winner)
-    evidence = list(dict.fromkeys(voters[winner]))[:MAX_EVIDENCE]
+    evidence = list(dict.fromkeys(voters.get(winner) or voters[tied[0]]))[:MAX_EVIDENCE]
     if others:
         evidence.insert(0, f"tie with {', '.join(others)} on {best} label(s); chose {how}")
     return Detection(winner, tuple(evidence), None, others)
