@@ -269,6 +269,12 @@ def test_reprocess_command_under_prefect(prefect_harness, lake_v1, capsys):
     rejects = Artifact.get("pageclean-rejects")
     assert rejects is not None and "empty" in str(rejects.data)
 
+    args = ["reprocess", "--raw", str(raw), "--curated", str(curated), "--workers", "1", "-q", "--all"]
+    assert main([*args, "--where", "no_such_column = 1"]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "is not a condition on the videos table" in lines[0], err
+
 
 def test_reprocess_help_explains_the_choices(capsys):
     """reprocess --help names the default choice and the three ways to choose other pages."""
