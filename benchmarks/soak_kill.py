@@ -64,12 +64,27 @@ def flow_rate(summary: str) -> float:
     raise ValueError("no time line in the summary")
 
 
-def holds_lock(curated: Path, pid: int) -> bool:
-    """The run wrote itself into the lock file: it is past Prefect's start-up and working."""
+def _flock_held(curated: Path, pid: int) -> bool:
+    """``pid`` holds a flock on the curated folder's lock file now (/proc/locks: looked at, not taken)."""
     try:
-        return f"pid {pid} " in (curated / ".lock").read_text()
+        inode = (curated / ".lock").stat().st_ino
+        locks = Path("/proc/locks").read_text()
     except OSError:
         return False
+    for line in locks.splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[4] == str(pid) and fields[5].endswith(f":{inode}"):
+            return True
+    return False
+
+
+def holds_lock(curated: Path, pid: int) -> bool:
+    """The run holds the curated lock, and still does a moment later: its flow is working (the CLI also
+    takes the lock for an instant before Prefect's start-up, to refuse a locked folder early)."""
+    if not _flock_held(curated, pid):
+        return False
+    time.sleep(0.2)
+    return _flock_held(curated, pid)
 
 
 def phase(curated: Path) -> str:
