@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from pageclean.extract.chapters import chapter_line, chapters_from_description, parse_timestamp
@@ -76,3 +79,40 @@ def test_parse_timestamp():
     assert parse_timestamp("8:25") == 505
     assert parse_timestamp("1:60") is None
     assert parse_timestamp("a:10") is None
+
+
+YTDL_CASES = json.loads((Path(__file__).parent / "cases" / "chapters_youtube_dl.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", YTDL_CASES["cases"], ids=[c["pattern"] for c in YTDL_CASES["cases"]])
+def test_youtube_dl_description_chapter_cases(case):
+    """youtube-dl's own chapter cases (tests/cases/chapters_youtube_dl.json, expected values theirs)."""
+    chapters = chapters_from_description(case["description"], case["duration"])
+    got = [[c.start_seconds, c.end_seconds, " ".join(c.title.split())] for c in chapters]
+    assert got == case["chapters"]
+
+
+def test_description_chapters_say_where_they_came_from():
+    """Chapters parsed from a description's text have source 'description'."""
+    chapters = chapters_from_description("0:00 Intro\n1:00 Main")
+    assert [c.source for c in chapters] == ["description", "description"]
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "title"),
+    [
+        ("Suite-Pee 4:26  (Incomplete)", 266, "Suite-Pee (Incomplete)"),
+        ("Attack 5:31 (First live performance since 2011)", 331, "Attack (First live performance since 2011)"),
+        ("Интро 0:00 [live]", 0, "Интро [live]"),
+    ],
+)
+def test_a_note_after_a_bare_time_joins_the_title(line, start, title):
+    """'Title 4:26 (note)' is a chapter line titled 'Title (note)'."""
+    assert chapter_line(line)[:2] == (start, title)
+
+
+def test_a_time_with_a_note_inside_a_sentence_is_not_a_chapter():
+    """Among leading-time chapter lines, a sentence ending in '10:30 (UTC)' is dropped; alone it is no list."""
+    text = "0:00 Intro\nSee you tomorrow at 10:30 (UTC)\n1:00 Main\n2:00 End"
+    assert [c.title for c in chapters_from_description(text)] == ["Intro", "Main", "End"]
+    assert chapters_from_description("Live at 10:30 (UTC) on Friday\nwe met at 10:30 (roughly) and talked") == []

@@ -517,3 +517,9 @@ def test_any_text_gives_a_page_or_a_reject(text):
     """Arbitrary fragments of watch-page markup never raise anything but RejectError."""
     with contextlib.suppress(RejectError):
         parse_html(text)
+
+
+def test_served_page_availability_from_its_player_response():
+    """A served page's ytInitialPlayerResponse says the video plays (OK); the 2017 DOM says nothing."""
+    assert page_of("en-watch-full.html").availability == "ok"
+    assert page_of("de-legacy-2017.html").availability is None

@@ -14,7 +14,7 @@ import pytest
 from flows.curate import curate
 from pageclean.errors import REASONS
 from pageclean.io import curated as store
-from pageclean.pipeline import PageMeta, process_page
+from pageclean.pipeline import PageMeta, process_page, valid_text
 from pageclean.schema import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -103,6 +103,8 @@ CASES: dict[str, tuple[bytes, str]] = {
     "--help.txt": (_scrape(7), "video"),
     "a/b c/ü/d/e/nested.txt": (_scrape(8), "video"),
     "..dots...txt": (_scrape(9), "video"),
+    # a name that is not UTF-8 (Latin-1 é): stored as "latin1-caf\\xe9.txt", never a failed batch
+    os.fsdecode(b"latin1-caf\xe9.txt"): (_scrape(11), "video"),
 }
 # A sidecar whose scraped_at tries to name a folder is ignored (and said so), not followed.
 SIDECARS = {
@@ -169,6 +171,7 @@ def hostile_run(prefect_harness, tmp_path_factory):
 
 
 def _rows_for(run: dict, name: str) -> tuple[list[dict], list[dict]]:
+    name = valid_text(name)  # how a name that is not UTF-8 is stored
     videos = run["videos"].filter(pl.col("source_path") == name).to_dicts()
     rejects = run["rejects"].filter(pl.col("source_path") == name).to_dicts()
     return videos, rejects
@@ -178,7 +181,7 @@ def _case_params() -> list:
     def marks(name: str) -> list:
         return [pytest.mark.xfail(strict=True, reason=EXPECTED_FIXES[name])] if name in EXPECTED_FIXES else []
 
-    return [pytest.param(name, expected, id=name.replace("\n", "\\n"), marks=marks(name))
+    return [pytest.param(name, expected, id=valid_text(name).replace("\n", "\\n"), marks=marks(name))
             for name, (_, expected) in CASES.items()]
 
 
@@ -219,7 +222,7 @@ def test_every_file_is_accounted_for(hostile_run):
             rel = (Path(dirpath) / name).relative_to(raw).as_posix()
             if name.endswith(".meta.json") and (Path(dirpath) / name[: -len(".meta.json")]).exists():
                 continue
-            listed.add(rel)
+            listed.add(valid_text(rel))
     rows = hostile_run["videos"]["source_path"].to_list() + hostile_run["rejects"]["source_path"].to_list()
     assert sorted(rows) == sorted(listed)
     assert hostile_run["summary"].report.pages == len(listed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1251, to make real mojibake
 import pytest
@@ -181,3 +182,95 @@ def test_html_page_text_en_renders_german_labels_in_english():
     text = video["page_text_en"]
     assert "5,019 views" in text and "Aufrufe" not in text
     assert video["title"] in text
+
+
+JSON_FIXTURES = Path(__file__).parent / "fixtures" / "json"
+HTML_FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+def _process(path: Path, name: str, url: str | None = None):
+    data = path.read_bytes()
+    return process_page(data, PageMeta(name, len(data), NOW, "sidecar", url=url), NOW)
+
+
+def test_unavailable_video_is_a_row_that_says_so():
+    """A next response that only says the video is gone is a videos row with availability and reason."""
+    result = _process(JSON_FIXTURES / "next-unavailable.json", "gone.json")
+    video = result.rows["videos"][0]
+    assert video["video_id"] == "dQw4w9WgXcQ"
+    assert video["availability"] == "unavailable"
+    assert video["availability_reason"] == "This video isn't available anymore"
+
+
+def test_private_video_without_an_id_is_a_row_when_the_sidecar_names_it():
+    """A private video's player response has no videoDetails: the sidecar URL gives the row its id."""
+    result = _process(JSON_FIXTURES / "player-private.json", "p.json", url="https://www.youtube.com/watch?v=8VajtrESJzA")
+    video = result.rows["videos"][0]
+    assert (video["video_id"], video["availability"]) == ("8VajtrESJzA", "private")
+    alone = _process(JSON_FIXTURES / "player-private.json", "p.json")
+    assert alone.rows["rejects"][0]["reason"] == "no_content"
+    assert "This video is private" in alone.rows["rejects"][0]["detail"]
+
+
+def test_pbj_array_file_is_read_not_rejected():
+    """A .json file holding m.youtube.com's pbj array gives a videos row (was bad_json)."""
+    result = _process(JSON_FIXTURES / "mobile-pbj-watch-2021.json", "m.json")
+    assert not result.rejected
+    assert result.rows["videos"][0]["comment_count"] == 2700
+
+
+@pytest.mark.parametrize(
+    ("fixture", "source"),
+    [("en-watch-full.html", "auto"), ("en-watch-chapters.html", "creator")],
+)
+def test_chapter_rows_say_where_the_chapters_came_from(fixture, source):
+    """chapters.source: YouTube's automatic key moments (en-watch-full's auto-chapters panel) or the
+    uploader's chapters (en-watch-chapters' DESCRIPTION_CHAPTERS player bar)."""
+    rows = _process(HTML_FIXTURES / fixture, fixture).rows["chapters"]
+    assert rows and {r["source"] for r in rows} == {source}
+
+
+def test_text_dump_chapters_come_from_the_description():
+    """A text dump's chapters are parsed from its description text."""
+    data = RU_DUMP.encode("utf-8")
+    rows = process_page(data, PageMeta("ru.txt", len(data), NOW, "sidecar"), NOW).rows["chapters"]
+    assert [r["source"] for r in rows] == ["description"] * 3
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cyclic_gc_is_left_as_it_was_found(enabled):
+    """HTML/JSON parsing pauses the cyclic GC; parsed, rejected or crashed, it is restored."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        for name, data in (("a.json", b'{"videoDetails": {"videoId": "Ab3dEf6hIj0", "title": "t"}}'),
+                           ("b.json", b"[1, 2]"), ("c.html", b"<html><body>no</body></html>"),
+                           ("d.json", b"[" * 100_000 + b"]" * 100_000)):
+            process_page(data, PageMeta(name, len(data), NOW, "mtime"), NOW)
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters():
+    """A broken "\\ud800" escape in a page's JSON (valid JSON, no valid text) reaches no table as is:
+    Parquet refuses such a string, and used to refuse the whole batch with it."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pageclean.schema import TABLES
+
+    text = (JSON_FIXTURES / "next-ru-lockup.json").read_text(encoding="utf-8")
+    at = text.index("http")
+    broken = (text[:at] + "http://example.com/\\ud800x" + text[at + 4:]).encode()
+    result = process_page(broken, PageMeta("p.json", len(broken), NOW, "mtime"), NOW)
+    assert not result.rejected
+    for table, rows in result.rows.items():
+        if rows:
+            pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), io.BytesIO())
+    assert any("\ufffd" in link["url"] for link in result.rows["links"])
+    assert any("surrogates" in w for w in result.rows["videos"][0]["warnings"])

@@ -161,7 +161,7 @@ def test_internal_error_is_read_again_by_another_version(tmp_path, monkeypatch):
     (raw / "a.txt").write_bytes(FOUNDING)
     real_process = runner.process_page
 
-    def buggy(data, meta, now, pseudonym=None):
+    def buggy(data, meta, now, pseudonym=None, page_id=None):
         result = real_process(b"", meta, now)
         result.rows["rejects"][0].update(reason="internal_error", detail="a bug")
         return result

@@ -37,7 +37,7 @@ REASONS: dict[str, str] = {
     "too_large": "the file is larger than --max-bytes",
     "not_a_watch_page": "the page is not a YouTube watch page (consent wall, channel, search, other site)",
     "no_content": "the page parsed but holds no title or video data",
-    "bad_json": "a .json file that is not a JSON object",
+    "bad_json": "a .json file that is not a JSON object (nor m.youtube.com's pbj array of response parts)",
     "too_deep": "the page nests deeper than the parser's recursion limit",
     "symlink_outside": "a symlink that points outside the raw folder; never followed",
     "unreadable": "the file could not be read (permissions, vanished during the run)",

@@ -11,6 +11,9 @@ class Chapter:
     start_seconds: int
     title: str
     end_seconds: int | None = None
+    # "creator" (the page's chapter data), "description" (parsed from the description's text) or
+    # "auto" (YouTube's automatic chapters).
+    source: str = "description"
 
 
 @dataclass(slots=True)
@@ -80,5 +83,9 @@ class ParsedPage:
     comments: list[Comment] = field(default_factory=list)
     related: list[RelatedVideo] = field(default_factory=list)
     page_text_en: str | None = None
+    # Whether the video can be watched, as the page says (schema.VIDEOS ``availability``), and the
+    # message it shows; both None when the page does not say.
+    availability: str | None = None
+    availability_reason: str | None = None
     hashtags: list[str] = field(default_factory=list)  # shown beside the views label (text dumps)
     warnings: list[str] = field(default_factory=list)

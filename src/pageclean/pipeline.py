@@ -6,11 +6,13 @@ read here: the caller passes ``scraped_at`` and ``now``. Every failure becomes a
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -108,38 +110,64 @@ def _parse_text(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     return parse_textdump(decoded.text), decoded.encoding
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page's JSON is parsed and read.
+
+    A 1 MB watch page's JSON is ~30,000 objects. Allocating them triggers collections that find
+    nothing (a parsed JSON tree holds no reference cycles; it is freed by reference counting) but
+    promote the tree to the old generation, whose full collections then walk every object of the
+    process (the language catalogs included): ~20% of an HTML page's time. Only the thread that
+    paused it turns it back on, and only if it was on, so concurrent pages cannot leave it off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _parse_html(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
     from pageclean.formats.html import parse_html
 
     decoded = decode_bytes(data)  # ftfy on a 1 MB document costs ~300 ms; fields cost a few ms
     repairs.extend(decoded.repairs)
-    page = parse_html(decoded.text)
+    with _no_cyclic_gc():
+        page = parse_html(decoded.text)
     repairs.extend(_repair_fields(page))
     return page, decoded.encoding
 
 
 def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
-    from pageclean.formats.innertube import parse_innertube
-    from pageclean.formats.jsonscript import close_truncated
-
     decoded = decode_bytes(data)
     repairs.extend(decoded.repairs)
-    text = decoded.text
+    with _no_cyclic_gc():
+        page = _innertube_page(decoded.text)
+    repairs.extend(_repair_fields(page))
+    return page, decoded.encoding
+
+
+def _innertube_page(text: str) -> ParsedPage:
+    from pageclean.formats.innertube import parse_innertube
+    from pageclean.formats.jsonscript import close_truncated, loads
+
     lost: str | None = None
     try:
-        obj = json.loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
+        obj = loads(text)  # a RecursionError is process_page's too_deep reject, like any page's
     except json.JSONDecodeError as exc:
         start = len(text) - len(text.lstrip())
         closed = close_truncated(text, start, len(text))  # None unless the text ends mid-object
         if closed is None:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         try:
-            obj = json.loads(closed[0])
+            obj = loads(closed[0])
         except json.JSONDecodeError:
             raise RejectError("bad_json", f"The file is not valid JSON: {exc}.") from None
         lost = (f"the file ends inside the JSON object; everything after character {closed[1]:,} "
                 f"of {len(text):,} is lost")
-    if not isinstance(obj, dict):
+    if not isinstance(obj, dict | list):  # a list may be m.youtube.com's pbj array of parts
         raise RejectError("bad_json", f"The JSON holds a {type(obj).__name__}, not an object.")
     page = parse_innertube(obj)
     if lost:
@@ -147,8 +175,7 @@ def _parse_json(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
             raise RejectError("bad_json", "The file is cut off inside its JSON before any complete field "
                                           "(a truncated download?).")
         page.warnings.append(lost)
-    repairs.extend(_repair_fields(page))
-    return page, decoded.encoding
+    return page
 
 
 def _repair_fields(page: ParsedPage) -> list[str]:
@@ -181,15 +208,17 @@ def _repair_fields(page: ParsedPage) -> list[str]:
 
 
 def process_page(
-    data: bytes, meta: PageMeta, now: datetime, pseudonymize: Pseudonymizer | None = None
+    data: bytes, meta: PageMeta, now: datetime, pseudonymize: Pseudonymizer | None = None,
+    page_id: str | None = None,
 ) -> PageResult:
     """Decode, parse and tabulate one page. Never raises: failures are reject rows.
 
     With ``pseudonymize``, author handles (``author``, ``reply_to``) and every ``@handle`` mention in
     any text of any table are replaced by keyed pseudonyms (see ``_scrub_page``); only
-    ``source_path``, the raw file's own name, is kept as it is.
+    ``source_path``, the raw file's own name, is kept as it is. ``page_id`` is ``page_id_of(data)``
+    when the caller has already hashed the bytes (hashing a 1 MB page costs ~1 ms).
     """
-    page_id = page_id_of(data)
+    page_id = page_id or page_id_of(data)
     fmt = source_format(meta.source_path)
     try:
         if fmt is None:
@@ -202,7 +231,12 @@ def process_page(
         page, encoding = _parser_for(fmt)(data, repairs)
         if page.page_text_en is None:
             page.page_text_en = render_page_text_en(page)
-        return PageResult(page_id, _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize))
+        rows = _rows(page, page_id, fmt, encoding, repairs, meta, pseudonymize)
+        if valid_rows(rows):
+            rows["videos"][0]["warnings"].append(
+                "the page held lone UTF-16 surrogates (broken \\uD800-\\uDFFF escapes), which no text "
+                "encoding can store; they were replaced by U+FFFD")
+        return PageResult(page_id, rows)
     except RejectError as exc:
         detail = pseudonymize.scrub(exc.detail) if pseudonymize else exc.detail
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, exc.reason, detail, fmt, now)]})
@@ -214,6 +248,34 @@ def process_page(
         detail = f"pageclean failed on this page ({type(exc).__name__}: {exc}); please report it."
         detail = pseudonymize.scrub(detail) if pseudonymize else detail  # the error may quote the page
         return PageResult(page_id, {"rejects": [reject_row(meta, page_id, "internal_error", detail, fmt, now)]})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` as valid UTF-8, which Parquet requires: a byte a file name could not decode
+    (os.fsdecode's surrogateescape, U+DC80-U+DCFF) becomes ``\\xNN``; any other lone UTF-16
+    surrogate (a broken ``\\ud800`` escape in a page's JSON) becomes U+FFFD."""
+    return _SURROGATE.sub(
+        lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF else "\ufffd", text)
+
+
+def valid_rows(rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Make every string of every row valid UTF-8 in place (see valid_text); returns how many
+    strings changed. One such string used to make Parquet refuse the whole batch."""
+    changed = 0
+    for table_rows in rows.values():
+        for row in table_rows:
+            for key, value in row.items():
+                if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                    row[key] = valid_text(value)
+                    changed += 1
+                elif isinstance(value, list) and any(
+                        isinstance(v, str) and not v.isascii() and _SURROGATE.search(v) for v in value):
+                    row[key] = [valid_text(v) if isinstance(v, str) else v for v in value]
+                    changed += 1
+    return changed
 
 
 def reject_row(
@@ -311,7 +373,8 @@ def _rows(
     url_video_id = youtube_target(meta.url)[0] if meta.url else None
     video_id = page.video_id or url_video_id
     if not (page.title or video_id or page.comments):
-        raise RejectError("no_content", "The page parsed but holds no title, video id or comments.")
+        said = f" YouTube's message: {page.availability_reason!r}." if page.availability_reason else ""
+        raise RejectError("no_content", f"The page parsed but holds no title, video id or comments.{said}")
 
     authors = _authors(page, pseudonymize)  # before any text is read: it may rewrite handles
     scrub = pseudonymize.scrub if pseudonymize else (lambda text: text)
@@ -344,6 +407,8 @@ def _rows(
         "like_count": page.like_count,
         "duration_seconds": page.duration_seconds,
         "description": page.description,
+        "availability": page.availability,
+        "availability_reason": page.availability_reason,
         "chapter_count": len(page.chapters),
         "link_count": len(page.links),
         "comment_rows": len(page.comments),
@@ -359,7 +424,7 @@ def _rows(
         {"page_id": page_id, "position": i, "start_seconds": c.start_seconds,
          "end_seconds": c.end_seconds if c.end_seconds is not None else
          (page.duration_seconds if i == len(page.chapters) - 1 else None),
-         "title": c.title, "video_id": video_id}
+         "title": c.title, "source": c.source, "video_id": video_id}
         for i, c in enumerate(page.chapters)
     ]
     links = [

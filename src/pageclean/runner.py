@@ -19,7 +19,7 @@ from pageclean.identity import KEY_ENV, Pseudonymizer
 from pageclean.io import curated as store
 from pageclean.io.fs import Root, open_root
 from pageclean.io.rawstore import RawFile, discover, page_meta, read_page
-from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, source_format
+from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, source_format, valid_rows, valid_text
 
 # 200 pages of ~20 KB is ~1 s of work: large enough that Prefect's per-task overhead (ms to
 # 100+ ms) is noise, small enough that progress moves and a crash loses little.
@@ -137,8 +137,9 @@ def run_batch(
                     result_rows = {"rejects": [reject_row(meta, page_id, "too_large", detail,
                                                           source_format(f.rel), now)]}
                 else:
-                    result_rows = process_page(data, meta, now, pseudonym).rows
+                    result_rows = process_page(data, meta, now, pseudonym, page_id).rows
 
+        valid_rows(result_rows)  # file names a filesystem could not decode, too (unread rejects)
         rejects = result_rows.get("rejects")
         if rejects and rejects[0]["reason"] == item.read_again:
             report.still_rejected += 1  # the earlier run's reject row and state stand
@@ -158,7 +159,7 @@ def run_batch(
             report.warnings += len(video["warnings"])
             report.languages[video["ui_language"] or "unknown"] += 1
             state.append(_state_row(f, page_id, "video"))
-            curated_here[page_id] = f.rel  # type: ignore[index]
+            curated_here[page_id] = valid_text(f.rel)  # type: ignore[index]
 
     store.write_batch(curated, run_id, batch_no, tables, partitions, state)
     return report
@@ -171,7 +172,7 @@ def _unread_reject(f: RawFile, reason: str, detail: str, now: datetime) -> tuple
 
 
 def _state_row(f: RawFile, page_id: str | None, outcome: str) -> dict[str, Any]:
-    return {"source_path": f.rel, "size_bytes": f.size, "mtime_ns": f.mtime_ns,
+    return {"source_path": valid_text(f.rel), "size_bytes": f.size, "mtime_ns": f.mtime_ns,
             "page_id": page_id, "outcome": outcome, "pipeline_version": __version__}
 
 
@@ -218,7 +219,8 @@ def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int |
     skipped = files = 0
     for f in discover(raw_root):
         files += 1
-        earlier = seen.get(f.rel, [])
+        name = valid_text(f.rel)  # the state holds names as valid UTF-8
+        earlier = seen.get(name, [])
         same = [e for e in earlier if e.size_bytes == f.size and e.mtime_ns == f.mtime_ns]
         retried = [e for e in same if _retried(e, f, max_bytes)]
         trust_stat = bool(f.problem or f.mtime_ns)  # a reject decided before reading has nothing to hash
@@ -226,7 +228,7 @@ def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int |
             skipped += 1
             continue
         known = tuple(e.page_id for e in earlier if e.page_id and not _retried(e, f, max_bytes))
-        elsewhere = tuple((pid, path) for pid, path in curated_by_size.get(f.size, {}).items() if path != f.rel)
+        elsewhere = tuple((pid, path) for pid, path in curated_by_size.get(f.size, {}).items() if path != name)
         again = (retried[-1].outcome or "").removeprefix("reject:") if retried else None
         item = WorkItem(f, known, elsewhere, again)
         if f.problem or (max_bytes is not None and f.size > max_bytes):

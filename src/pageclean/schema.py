@@ -72,6 +72,11 @@ VIDEOS = pa.schema(
         _f("like_count", pa.int64(), "likes, when shown"),
         _f("duration_seconds", pa.int64(), "video length in seconds, when known"),
         _f("description", pa.string(), "the description, UI chrome removed, line breaks kept"),
+        _f("availability", pa.string(), "whether the video can be watched, as the page says: ok | age_restricted | "
+           "login_required | members_only | private | unavailable | live_upcoming | live_offline | unplayable; "
+           "null when the page does not say"),
+        _f("availability_reason", pa.string(), "the message the page shows with it ('Video unavailable', "
+           "'This video is private'), as shown"),
         _f("chapter_count", pa.int64(), "rows in chapters for this page", False),
         _f("link_count", pa.int64(), "rows in links for this page", False),
         _f("comment_rows", pa.int64(), "rows in comments for this page (may be < comment_count)", False),
@@ -92,6 +97,9 @@ CHAPTERS = pa.schema(
         _f("start_seconds", pa.int64(), "chapter start", False),
         _f("end_seconds", pa.int64(), "next chapter's start; the video's end for the last, or null"),
         _f("title", pa.string(), "chapter title", False),
+        _f("source", pa.string(), "creator (the page's chapter data) | description (parsed from the "
+           "description's text) | auto (YouTube's automatic chapters); null only in rows written before the column "
+           "existed"),
         _VIDEO_ID,
     ]
 )
@@ -190,7 +198,9 @@ REJECTS = pa.schema(
 # SCHEMA_VERSION; never move one.
 ADDED_IN: dict[int, dict[str, tuple[str, ...]]] = {
     2: {
-        "videos": ("published_at_precision", "published_at_earliest", "published_at_latest"),
+        "videos": ("published_at_precision", "published_at_earliest", "published_at_latest", "availability",
+                   "availability_reason"),
+        "chapters": ("source",),
         "links": ("kind", "arxiv_id", "arxiv_version", "doi", "canonical_url", "citation_key"),
         "comments": ("published_at_precision", "published_at_earliest", "published_at_latest"),
         "related_videos": ("published_at", "published_at_precision", "published_at_earliest", "published_at_latest"),

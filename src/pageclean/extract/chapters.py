@@ -6,6 +6,10 @@ own chapter requirements are the reference; facts only, no code taken):
 - a chapter line carries one timestamp at its start (``00:00 Intro``, ``1:02:03 - Title``,
   ``[12:30] Title``) or at its end in brackets or after a separator (``Title [00:12:07]``,
   ``Title (12:07)``, ``Title - 12:07``); a time in the middle of a sentence is not a chapter;
+- a bare time followed only by a note in brackets (``Suite-Pee 4:26  (Incomplete)``) is a chapter
+  titled with its note (``Suite-Pee (Incomplete)``), as youtube-dl counts it (ytdl-org/youtube-dl
+  @ 67299f23d8b1894120e875edf97440de87e22308 : test/test_youtube_chapters.py, "pattern: <title>
+  00:00 <note>"); it is a bare trailing time, so it counts only among lines of that style;
 - starts must increase: a line that goes back in time is dropped with a warning (YouTube drops
   such lists entirely; keeping the increasing run loses less);
 - one timestamp line alone is not a chapter list (``MIN_CHAPTERS``);
@@ -35,6 +39,8 @@ _LEADING = re.compile(rf"^\s*[\[(]?(?P<ts>{_TS})[\])]?(?:\s*[-–—:|•·]\s*|
 _TRAILING = re.compile(
     rf"^\s*(?P<title>\S.*?)\s*(?:[\[(](?P<ts1>{_TS})[\])]|[-–—|•]\s*(?P<ts2>{_TS})|\s(?P<ts3>{_TS}))\s*$"
 )
+# "Title 4:26 (note)": a bare time, then nothing but a note in round or square brackets.
+_TRAILING_NOTE = re.compile(rf"^\s*(?P<title>\S.*?)\s+(?P<ts>{_TS})\s*(?P<note>\([^()]*\)|\[[^\[\]]*\])\s*$")
 # A bare trailing time ("Intro 0:00") is also how people end a sentence ("loved the part at
 # 3:10"), so such lines only count when most chapter lines of the description share one style.
 
@@ -66,19 +72,25 @@ def chapter_line(line: str) -> tuple[int, str, str] | None:
     (1050, 'Kepler conjecture', 'trailing')
     >>> chapter_line("0:00 - Intro")
     (0, 'Intro', 'leading')
+    >>> chapter_line("Attack 5:31 (First live performance since 2011)")
+    (331, 'Attack (First live performance since 2011)', 'trailing-bare')
     >>> chapter_line("Does anyone know what is mentioned at 1:14:55 ?") is None
     True
     """
+    note = ""
     m = _LEADING.match(line)
     if m:
         ts, title, style = m["ts"], m["title"], "leading"
-    else:
-        m = _TRAILING.match(line)
-        if not m:
-            return None
+    elif m := _TRAILING.match(line):
         ts, title = m["ts1"] or m["ts2"] or m["ts3"], m["title"]
         style = "trailing-bare" if m["ts3"] else "trailing"
+    elif m := _TRAILING_NOTE.match(line):
+        ts, title, note, style = m["ts"], m["title"], m["note"], "trailing-bare"
+    else:
+        return None
     title = title.strip(" \t-–—:|•·")
+    if note and title:
+        title = f"{title} {note}"
     start = parse_timestamp(ts)
     if start is None or not title or parse_timestamp(title) is not None:
         return None
@@ -96,7 +108,8 @@ def chapters_from_description(
     """
     if not text:
         return []
-    hits = [hit for line in text.splitlines() if (hit := chapter_line(line))]
+    # Most description lines hold no clock time at all; the ":" test spares them three regexes.
+    hits = [hit for line in text.splitlines() if ":" in line and (hit := chapter_line(line))]
     if not hits:
         return []
     styles = [style for _, _, style in hits]

@@ -1,8 +1,9 @@
 """Pull the JSON objects a YouTube page assigns to JS variables out of its ``<script>`` text.
 
-Page content is data, never code: the value is located by string search, decoded with
-``json.JSONDecoder.raw_decode`` (or a brace scanner that respects string literals), and a JS
-string literal is unescaped by rule. Nothing is evaluated and no greedy regex spans the object.
+Page content is data, never code: the value is located by string search, decoded by a JSON
+parser (orjson on the script's text up to ``</script``, else ``json.JSONDecoder.raw_decode``, else
+a brace scanner that respects string literals), and a JS string literal is unescaped by rule.
+Nothing is evaluated and no greedy regex spans the object.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+
+import orjson
 
 from pageclean.formats import selectors as sel
 
@@ -107,7 +110,7 @@ def _decode_truncated(text: str, pos: int) -> Assigned | None:
     if closed is None:
         return None
     try:
-        value = json.loads(closed[0])
+        value = loads(closed[0])
     except (ValueError, RecursionError):
         return None
     # The kept share of the unescaped JSON, mapped back roughly onto the escaped text.
@@ -181,8 +184,44 @@ def _value_start(text: str, pos: int) -> int | None:
     return None
 
 
+def loads(text: str | bytes) -> object:
+    """``json.loads`` at orjson's speed (~2x on a watch page's 350 KB ytInitialData).
+
+    What orjson refuses and the standard parser takes (a lone surrogate in a cut-off title,
+    ``NaN``) or refuses differently (nesting past orjson's 1,024 levels, which the standard parser
+    turns into the ``RecursionError`` callers report as ``too_deep``) goes to ``json.loads``, so
+    values, errors and their messages are the standard parser's.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _fast_object(text: str, pos: int) -> object | None:
+    """The object at ``pos`` parsed by orjson, when it is valid JSON and its script ends after it.
+
+    The value ends before ``</script`` (a served page escapes ``<`` inside strings), so the text
+    up to there is the object plus, at most, more statements (``;var meta = ...``); orjson says
+    where the object ends and the object alone is parsed again.
+    """
+    end = text.find(_SCRIPT_END, pos)
+    candidate = text[pos : len(text) if end == -1 else end].rstrip(_WS + ";")
+    try:
+        return orjson.loads(candidate)
+    except orjson.JSONDecodeError as exc:
+        if not exc.msg.startswith("unexpected content after document"):
+            return None  # not plain JSON (JS \xNN escapes, a cut page): the careful path decides
+        try:
+            return orjson.loads(candidate[: exc.pos])
+        except orjson.JSONDecodeError:
+            return None
+
+
 def _decode_value(text: str, pos: int) -> object | None:
     if text[pos] == "{":
+        if isinstance(fast := _fast_object(text, pos), dict):
+            return fast
         try:
             return _DECODER.raw_decode(text, pos)[0]
         except (ValueError, RecursionError):
@@ -194,7 +233,7 @@ def _decode_value(text: str, pos: int) -> object | None:
     if end is None:
         return None
     try:
-        return json.loads(decode_js_string(text[pos + 1 : end - 1]))
+        return loads(decode_js_string(text[pos + 1 : end - 1]))
     except (ValueError, RecursionError):  # nesting deeper than json's recursion limit
         return None
 
@@ -202,7 +241,7 @@ def _decode_value(text: str, pos: int) -> object | None:
 def _loads_js_object(body: str) -> object | None:
     """Last resort for an object literal JSON rejects: JS ``\\xNN`` escapes inside its strings."""
     try:
-        return json.loads(re.sub(r"\\x([0-9A-Fa-f]{2})", r"\\u00\1", body))
+        return loads(re.sub(r"\\x([0-9A-Fa-f]{2})", r"\\u00\1", body))
     except (ValueError, RecursionError):  # nesting deeper than json's recursion limit
         return None
 

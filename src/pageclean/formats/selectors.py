@@ -26,6 +26,13 @@ LOST_WITH_TRUNCATION = {
 # ytcfg keys and the ``hl`` query/JSON keys that carry the interface language code.
 YTCFG_HL_KEYS = ("INNERTUBE_CONTEXT_HL", "HL")
 
+# Where a player response lists its caption tracks; each ``baseUrl`` repeats the request's ``hl``
+# (``...&hl=en-GB&...`` in the player responses NewPipe recorded for an en-GB request:
+# TeamNewPipe/NewPipeExtractor @ 43f8e6ebeef469db7c5328714bc5f33c9f06f092 :
+# extractor/src/test/resources/mocks/v1/org/schabi/newpipe/extractor/services/youtube/stream/
+# youtubestreamextractordefault/cclicensed/generated_mock_3.json).
+CAPTION_TRACKS_PATH = ("captions", "playerCaptionsTracklistRenderer", "captionTracks")
+
 # --- page kinds --------------------------------------------------------------------------------
 
 # Keys whose presence anywhere near the top of a response means "this is a watch page".
@@ -63,6 +70,14 @@ INNERTUBE_TOP_KEYS = frozenset(
 # The 2019-2020 "pbj" wrapper (``[{"page": "watch", "response": ..., "playerResponse": ...}]``).
 PBJ_RESPONSE_KEY = "response"
 PBJ_PLAYER_KEY = "playerResponse"
+# m.youtube.com's ``pbj=1`` answers (the watch page, ``watch_comment`` continuations) are a JSON
+# array of parts, one or two keys each: ``[{"page": ...}, {"response": ...}, {"timing": ...}]``;
+# the response is the second part (yt-dlp @ 06167fbbd3c407ab77e2c7f5031d1ec93886946f :
+# youtube_dlc/extractor/youtube.py reads ``replies_data[1]['response']``). A part holding any of
+# these keys marks such an array.
+PBJ_PART_KEYS = frozenset(
+    {"page", "response", "playerResponse", "timing", "endpoint", "url", "csn", "xsrf_token", "rootVe"}
+)
 
 # --- renderers walked in ytInitialData / next responses ----------------------------------------
 
@@ -80,13 +95,19 @@ VIDEO_METADATA = "videoMetadataRenderer"
 # Chapters: player-bar markers first, then the engagement-panel list (yt-dlp's order).
 CHAPTER = "chapterRenderer"  # inside chapteredPlayerBarRenderer / multiMarkersPlayerBarRenderer
 MACRO_MARKER = "macroMarkersListItemRenderer"
-# Engagement panels whose macro markers are chapters (not e.g. product or problem markers).
-CHAPTER_PANEL_IDS = (
-    "engagement-panel-macro-markers-description-chapters",
-    "engagement-panel-macro-markers-auto-chapters",
-)
+# Engagement panels whose macro markers are chapters (not e.g. product or problem markers), with
+# the ``chapters.source`` they give: the uploader's chapters, or YouTube's automatic ones ("key
+# moments"; tests/fixtures/html/en-watch-full.html holds one, en-watch-chapters.html the other).
+CHAPTER_PANEL_SOURCES = {
+    "engagement-panel-macro-markers-description-chapters": "creator",
+    "engagement-panel-macro-markers-auto-chapters": "auto",
+}
+CHAPTER_PANEL_IDS = tuple(CHAPTER_PANEL_SOURCES)
 ENGAGEMENT_PANEL = "engagementPanelSectionListRenderer"
-COMMENTS_PANEL_ID = "engagement-panel-comments-section"
+# The comments panel: desktop's id, and the one the mobile watch page (2021 on) and later desktop
+# layouts use (yt-dlp @ 0df111a371f191a2513e681ec30fc8563545c983 : yt_dlp/extractor/youtube.py
+# reads the comment count from the ``comment-item-section`` panel's ``contextualInfo``).
+COMMENTS_PANEL_IDS = ("engagement-panel-comments-section", "comment-item-section")
 PANEL_HEADER = "engagementPanelTitleHeaderRenderer"
 
 # Related videos: the classic compact renderer, the mobile one, and the 2024+ lockup view model.
@@ -109,6 +130,20 @@ LIKE_BUTTON_VIEW_MODEL = "likeButtonViewModel"
 TOGGLE_BUTTON = "toggleButtonRenderer"
 LIKE_ICON_TYPES = frozenset({"LIKE"})
 
+# Renderers that show a message in place of the video ("This video isn't available anymore"):
+# the watch page's alert (NewPipe @ 43f8e6ebeef469db7c5328714bc5f33c9f06f092 :
+# extractor/src/main/java/org/schabi/newpipe/extractor/services/youtube/YoutubeParsingHelper.java
+# ``defaultAlertsCheck``), the promo and message renderers YouTube puts in a results list instead
+# of content (the same repository's YoutubeSearchExtractor.java reads ``backgroundPromoRenderer``),
+# and the player's error screen (yt-dlp ``_video.py``: ``errorScreen.playerErrorMessageRenderer``).
+ALERT = "alertRenderer"
+ALERT_WITH_BUTTON = "alertWithButtonRenderer"
+BACKGROUND_PROMO = "backgroundPromoRenderer"
+MESSAGE = "messageRenderer"
+MESSAGE_RENDERERS = (ALERT, ALERT_WITH_BUTTON, BACKGROUND_PROMO, MESSAGE)
+# The fields of those renderers that hold the message, in order.
+MESSAGE_TEXT_KEYS = ("title", "text", "bodyText", "reason", "subreason")
+
 # Every renderer key the single walk over a response collects (one pass, not one per key).
 WALKED_KEYS = frozenset(
     {
@@ -130,8 +165,87 @@ WALKED_KEYS = frozenset(
         COMMENTS_HEADER,
         LIKE_BUTTON_VIEW_MODEL,
         TOGGLE_BUTTON,
+        *MESSAGE_RENDERERS,
     }
 )
+# Keys whose subtrees hold no renderer we read, in any layout seen: images, tracking and logging,
+# screen-reader labels, badges, the masthead, the response's own context (read by path), and the
+# 2024 entity store (comment payloads are read by path from its mutations). The walk does not
+# enter them; on the served watch page they are most of the tree.
+PRUNED_KEYS = frozenset(
+    {
+        "thumbnail",
+        "thumbnails",
+        "thumbnailOverlays",
+        "richThumbnail",
+        "accessibility",
+        "accessibilityData",
+        "commandMetadata",
+        "webCommandMetadata",
+        "loggingDirectives",
+        "icon",
+        "ownerBadges",
+        "badges",
+        "topbar",
+        "responseContext",
+        "frameworkUpdates",
+    }
+)
+# Renderers read whole, by path, that never hold another renderer the walk looks for: once one is
+# recorded, the walk does not go inside it (a related-video card is ~100 nodes of thumbnails,
+# menus and endpoints). Not the like buttons: ``likeButtonViewModel`` nests another one.
+LEAF_RENDERERS = frozenset(
+    {
+        COMPACT_VIDEO,
+        MOBILE_VIDEO,
+        LOCKUP,
+        CHAPTER,
+        VIEW_COUNT,
+        OWNER,
+        SLIM_OWNER,
+        COMMENTS_HEADER,
+        COMMENTS_ENTRY_HEADER,
+        *MESSAGE_RENDERERS,
+    }
+)
+
+# --- availability (playabilityStatus) ----------------------------------------------------------
+
+# ``playabilityStatus.status`` -> ``videos.availability``. The statuses are the ones yt-dlp
+# (``_video.py``: ``_is_agegated``, ``_is_unplayable``, ``_is_error_response``, the statuses it
+# accepts as playable) and NewPipe (YoutubeStreamExtractor.java ``checkPlayabilityStatus``) know;
+# LOGIN_REQUIRED, UNPLAYABLE and LIVE_STREAM_OFFLINE are refined below. A status not listed gives
+# null with a warning.
+PLAYABILITY_STATUS = {
+    "OK": "ok",
+    "ERROR": "unavailable",
+    "UNPLAYABLE": "unplayable",
+    "LOGIN_REQUIRED": "login_required",
+    "AGE_CHECK_REQUIRED": "age_restricted",
+    "AGE_VERIFICATION_REQUIRED": "age_restricted",
+    "LIVE_STREAM_OFFLINE": "live_offline",
+}
+# The reason YouTube gives, when it is in English, narrows a status down (NewPipe's
+# ``checkPlayabilityStatus``: "inappropriate for some users" is age, "private" is a private video,
+# "members" a members-only one; yt-dlp ``_is_agegated``: "confirm your age", "age-restricted",
+# "inappropriate"). In other UI languages the status alone decides: still true, less precise.
+REASON_CUES: dict[str, tuple[tuple[str, str], ...]] = {
+    "LOGIN_REQUIRED": (
+        ("private", "private"),
+        ("inappropriate", "age_restricted"),
+        ("confirm your age", "age_restricted"),
+        ("age-restricted", "age_restricted"),
+    ),
+    # "This video is only available to Music Premium members" is a paid service, not a channel's
+    # members: NewPipe tests "Music Premium" before "members".
+    "UNPLAYABLE": (("music premium", "unplayable"), ("members", "members_only")),
+    "ERROR": (("private", "private"),),
+}
+# ``playabilityStatus.desktopLegacyAgeGateReason`` marks an age gate in any language (yt-dlp).
+AGE_GATE_KEY = "desktopLegacyAgeGateReason"
+# The watch page's badge for members-only videos (yt-dlp ``_base.py`` BadgeType
+# AVAILABILITY_SUBSCRIPTION).
+MEMBERS_ONLY_BADGE = "BADGE_STYLE_TYPE_MEMBERS_ONLY"
 
 # --- legacy (2017) server-rendered DOM ---------------------------------------------------------
 
