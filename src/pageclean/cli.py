@@ -526,7 +526,10 @@ class _silence_shutdown_noise:
         return None
 
     def __exit__(self, *exc: object) -> None:
-        for name in ("prefect", "prefect.server", "prefect.events", "uvicorn", "httpx"):
+        # Prefect's queue services log under their class names ("EventsWorker - Still processing items")
+        # while they drain at exit: noise after pageclean's own one-line message or summary.
+        for name in ("prefect", "prefect.server", "prefect.events", "uvicorn", "httpx", "EventsWorker",
+                     "APILogWorker"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
