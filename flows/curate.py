@@ -6,10 +6,10 @@ extract, stage Parquet) -> publish (atomic renames) -> summary.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger, task
@@ -19,7 +19,9 @@ from prefect.artifacts import (
     create_table_artifact,
     update_progress_artifact,
 )
-from prefect.futures import as_completed
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture, as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pageclean import parallel
 from pageclean.io import curated as store
@@ -31,36 +33,22 @@ from pageclean.runner import (
     plan_run,
     run_batch,
 )
+from pageclean.summary import RunSummary
 
 # The CLI sets this to drive its progress bar; the flow only reports into it.
 progress_hook: Callable[[str, int, int], None] | None = None
 
 
-@dataclass(slots=True)
-class RunSummary:
-    run_id: str
-    raw: str
-    curated: str
-    files: int = 0
-    skipped_by_stat: int = 0
-    batches: int = 0
-    report: BatchReport = field(default_factory=BatchReport)
-    seconds: float = 0.0
-    recovered_files: int = 0
-
-
-def task_runner_for(workers: int = 1, dask_address: str | None = None):
-    """Where batch tasks run: threads of this process (their CPU work goes to ``pageclean.parallel``'s
-    process pool), or an existing Dask cluster (``--dask-address tcp://scheduler:8786``), the
-    scale-out path when one machine is not enough. See ``pageclean/parallel.py`` for the figures
-    behind this choice."""
+def task_runner_for(dask_address: str | None = None):
+    """Where batch tasks run: threads of the flow's process (the flow's own task runner; their CPU
+    work goes to ``pageclean.parallel``'s process pool), or an existing Dask cluster
+    (``--dask-address tcp://scheduler:8786``), the scale-out path when one machine is not enough.
+    See ``pageclean/parallel.py`` for the figures behind this choice."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=dask_address)
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    return ThreadPoolTaskRunner(max_workers=max(workers, 1))
+    return ThreadPoolTaskRunner()
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -75,7 +63,8 @@ def plan(raw: str, curated: str, batch_size: int, max_bytes: int) -> Plan:
 
 @task(name="curate-batch")
 def curate_batch(raw: str, curated: str, run_id: str, batch_no: int, items: list,
-                 max_bytes: int, now: datetime, pseudonymize_authors: bool = False) -> BatchReport:
+                 max_bytes: int, now: datetime, pseudonymize_authors: bool = False) -> tuple[BatchReport, int]:
+    """The batch's report, and the id of the process that parsed it."""
     return parallel.run(run_batch, raw, curated, run_id, batch_no, items, max_bytes, now,
                         pseudonymize_authors)
 
@@ -95,7 +84,10 @@ def publish_artifacts(summary: RunSummary) -> None:
                           key="pageclean-rejects", description="Rejected pages by reason")
 
 
-@flow(name="pageclean-curate", log_prints=False, validate_parameters=False)
+# The flow's own task runner, also under `pageclean serve` and a work-pool worker: batch tasks in
+# threads (at most workers + 1 in flight, see _submit_bounded) handing their pages to the pool.
+@flow(name="pageclean-curate", log_prints=False, validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner())
 def curate(
     raw: str = "raw",
     curated: str = "curated",
@@ -103,8 +95,13 @@ def curate(
     max_bytes: int = DEFAULT_MAX_BYTES,
     lock_wait_seconds: float = 0.0,
     pseudonymize_authors: bool = False,
+    workers: int | None = None,
 ) -> RunSummary:
-    """Curate every new raw page under ``raw`` into the Parquet datasets under ``curated``."""
+    """Curate every new raw page under ``raw`` into the Parquet datasets under ``curated``.
+
+    ``workers`` processes parse in parallel on this machine (None: one per core; 1: in the flow's
+    process). On a Dask task runner the cluster's workers parse instead.
+    """
     logger = get_run_logger()
     started = time.monotonic()
     now = datetime.now(UTC)
@@ -122,14 +119,19 @@ def curate(
                     work.files, work.skipped_by_stat, total_pages, len(work.batches))
         _progress("pages", 0, total_pages)
         progress = create_progress_artifact(0.0, description="pages curated, percent")
-        futures = [
-            curate_batch.submit(raw, curated, run_id, n, items, max_bytes, now, pseudonymize_authors)
-            for n, items in enumerate(work.batches)
-        ]
-        for future in as_completed(futures):
-            summary.report.merge(future.result())
-            _progress("pages", summary.report.pages, total_pages)
-            update_progress_artifact(progress, 100.0 * summary.report.pages / max(total_pages, 1))
+        # Batches parse in this machine's pool, unless the task runner ships them to a Dask cluster.
+        local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+        wanted = workers or parallel.default_workers()
+        with parallel.pool(wanted if local else 1, len(work.batches)) as processes:
+            in_flight = processes + 1 if local else len(work.batches)  # one queued per busy process
+            jobs = ((curate_batch, (raw, curated, run_id, n, items, max_bytes, now, pseudonymize_authors))
+                    for n, items in enumerate(work.batches))
+            for future in _submit_bounded(jobs, in_flight):
+                report, pid = future.result()
+                summary.report.merge(report)
+                summary.parsed_in.add(pid)
+                _progress("pages", summary.report.pages, total_pages)
+                update_progress_artifact(progress, 100.0 * summary.report.pages / max(total_pages, 1))
         publish(curated, run_id)
     summary.seconds = time.monotonic() - started
     publish_artifacts(summary)
@@ -139,12 +141,24 @@ def curate(
     return summary
 
 
-def run_curate(workers: int = 1, dask_address: str | None = None, **params) -> RunSummary:
-    """``curate`` on the task runner that ``workers`` / ``dask_address`` ask for."""
-    runner = task_runner_for(workers, dask_address)
+def _submit_bounded(jobs: Iterable[tuple], limit: int) -> Iterator[PrefectFuture]:
+    """Submit ``(task, args)`` jobs keeping at most ``limit`` in flight; yield each as it finishes.
+
+    Tasks wait in line here rather than in the task runner, so a batch shows as running in the UI
+    only while a process parses it, and a folder of 5,000 batches does not make 5,000 threads.
+    """
+    jobs = iter(jobs)
+    running = [t.submit(*args) for t, args in itertools.islice(jobs, max(limit, 1))]
+    while running:
+        done = next(as_completed(running))
+        running.remove(done)
+        running.extend(t.submit(*args) for t, args in itertools.islice(jobs, 1))
+        yield done
+
+
+def run_curate(workers: int | None = None, dask_address: str | None = None, **params) -> RunSummary:
+    """``curate`` with ``workers`` parsing processes here, or on the Dask cluster at ``dask_address``
+    (whose workers the caller warms up first: ``pageclean.dask_warmup``)."""
     if not dask_address:
-        parallel.start(workers)
-    try:
-        return curate.with_options(task_runner=runner)(**params)
-    finally:
-        parallel.stop()
+        return curate(workers=workers, **params)
+    return curate.with_options(task_runner=task_runner_for(dask_address))(workers=1, **params)

@@ -20,8 +20,10 @@ from prefect.artifacts import (
     create_table_artifact,
     update_progress_artifact,
 )
-from prefect.futures import as_completed
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.curate import _submit_bounded, task_runner_for
 from pageclean import parallel
 from pageclean import reprocess as lib
 from pageclean.io import curated as store
@@ -41,6 +43,7 @@ def select(raw: str, curated: str, batch_size: int, every: bool, where: str | No
 @task(name="reprocess-batch")
 def reprocess_batch(raw: str, curated: str, job_id: str, batch_no: int, items: list, max_bytes: int,
                     now: datetime, pseudonymize_authors: bool = False):
+    """The batch's report, and the id of the process that parsed it (as ``curate_batch``)."""
     return parallel.run(run_batch, raw, curated, job_id, batch_no, items, max_bytes, now, pseudonymize_authors)
 
 
@@ -64,7 +67,9 @@ def publish_artifacts(summary: lib.ReprocessSummary) -> None:
                           key="pageclean-rejects", description="Reprocessed pages that are rejects, by reason")
 
 
-@flow(name="pageclean-reprocess", log_prints=False, validate_parameters=False)
+# Batch tasks in threads of the flow's process handing their pages to the pool, as in ``curate``.
+@flow(name="pageclean-reprocess", log_prints=False, validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner())
 def reprocess(
     raw: str = "raw",
     curated: str = "curated",
@@ -75,8 +80,10 @@ def reprocess(
     every: bool = False,
     where: str | None = None,
     path_glob: str | None = None,
+    workers: int | None = None,
 ) -> lib.ReprocessSummary:
-    """Re-curate the pages an older pageclean wrote (or ``every`` page), narrowed by ``where`` / ``path_glob``."""
+    """Re-curate the pages an older pageclean wrote (or ``every`` page), narrowed by ``where`` / ``path_glob``;
+    ``workers`` parsing processes as in ``curate``."""
     logger = get_run_logger()
     started = time.monotonic()
     now = datetime.now(UTC)
@@ -93,13 +100,16 @@ def reprocess(
                     summary.selected, summary.criteria, total, len(plan.batches))
         _progress("pages", 0, total)
         progress = create_progress_artifact(0.0, description="pages reprocessed, percent")
+        local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
         try:
-            futures = [reprocess_batch.submit(raw, curated, job_id, n, items, max_bytes, now, pseudonymize_authors)
-                       for n, items in enumerate(plan.batches)]
-            for future in as_completed(futures):
-                summary.report.merge(future.result())
-                _progress("pages", summary.report.pages, total)
-                update_progress_artifact(progress, 100.0 * summary.report.pages / max(total, 1))
+            with parallel.pool((workers or parallel.default_workers()) if local else 1, len(plan.batches)) as n:
+                jobs = ((reprocess_batch, (raw, curated, job_id, b, items, max_bytes, now, pseudonymize_authors))
+                        for b, items in enumerate(plan.batches))
+                for future in _submit_bounded(jobs, n + 1 if local else len(plan.batches)):
+                    report, _ = future.result()
+                    summary.report.merge(report)
+                    _progress("pages", summary.report.pages, total)
+                    update_progress_artifact(progress, 100.0 * summary.report.pages / max(total, 1))
             summary.built = build(curated, job_id, selection, plan)
         except BaseException:
             lib.discard(curated, job_id)  # not committed: nothing was published
@@ -119,14 +129,9 @@ def _progress(stage: str, done: int, total: int) -> None:
         progress_hook(stage, done, total)
 
 
-def run_reprocess(workers: int = 1, dask_address: str | None = None, **params) -> lib.ReprocessSummary:
-    """``reprocess`` on the task runner that ``workers`` / ``dask_address`` ask for (as ``run_curate``)."""
-    from flows.curate import task_runner_for
-
-    runner = task_runner_for(workers, dask_address)
+def run_reprocess(workers: int | None = None, dask_address: str | None = None, **params) -> lib.ReprocessSummary:
+    """``reprocess`` with ``workers`` parsing processes here, or on the Dask cluster at ``dask_address``
+    (as ``run_curate``)."""
     if not dask_address:
-        parallel.start(workers)
-    try:
-        return reprocess.with_options(task_runner=runner)(**params)
-    finally:
-        parallel.stop()
+        return reprocess(workers=workers, **params)
+    return reprocess.with_options(task_runner=task_runner_for(dask_address))(workers=1, **params)

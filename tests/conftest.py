@@ -16,6 +16,9 @@ FOUNDING = FIXTURES / "text" / "000_bc69be185f79b3dd.txt"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# A `pageclean run` started by a test stops its Prefect server when it ends, instead of leaving it
+# for the next run (tests that check the reuse set a linger of their own).
+os.environ.setdefault("PAGECLEAN_PREFECT_LINGER", "0")
 
 
 @pytest.fixture(scope="session")

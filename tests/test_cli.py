@@ -139,7 +139,8 @@ if sys.platform == "linux" and Path("/sys/kernel").is_dir():
 
 
 def _pageclean(cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PAGECLEAN_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PAGECLEAN_"))
+           or k == "PAGECLEAN_PREFECT_LINGER"}  # (conftest: the run's Prefect server stops with it)
     return subprocess.run([sys.executable, "-m", "pageclean.cli", *args], capture_output=True, text=True,
                           env=env, timeout=timeout, cwd=cwd)
 
@@ -189,3 +190,30 @@ def test_raw_folder_that_cannot_be_listed(tmp_path, monkeypatch, capsys):
     assert main(["run", "--raw", str(tmp_path / "raw"), "--curated", str(tmp_path / "c")]) == 1
     err = capsys.readouterr().err
     assert "cannot be listed: Permission denied" in err and "Traceback" not in err
+
+
+def test_serve_takes_runs_production_options(tmp_path, monkeypatch):
+    """`serve` accepts run's production options and hands the served flow exactly the parameters
+    `run` would use (locations made absolute: a served run starts later, elsewhere)."""
+    import json
+
+    from pageclean import service
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("PAGECLEAN_AUTHOR_KEY", "a-test-key-of-32-characters-long")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "raw").mkdir()
+    seen = {}
+
+    def fake_run(self):
+        seen["spec"] = json.loads(self.child_argv[-1])
+        return 0
+
+    monkeypatch.setattr(service.Supervisor, "run", fake_run)
+    code = main(["serve", "--interval", "60", "--raw", "raw", "--curated", "cur", "--workers", "3",
+                 "--batch-size", "50", "--max-bytes", "1000", "--wait", "5", "--pseudonymize-authors"])
+    assert code == 0
+    assert seen["spec"]["interval"] == 60 and seen["spec"]["cron"] is None
+    assert seen["spec"]["parameters"] == {
+        "raw": str(tmp_path / "raw"), "curated": str(tmp_path / "cur"), "batch_size": 50,
+        "max_bytes": 1000, "lock_wait_seconds": 5.0, "pseudonymize_authors": True, "workers": 3}

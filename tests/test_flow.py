@@ -155,6 +155,17 @@ def test_process_pool_gives_the_same_rows(prefect_harness, raw, tmp_path):
     assert len(page_ids) == len(set(page_ids)) == 2 and summary.report.rejected["duplicate"] == 1
 
 
+def test_flow_alone_parses_in_a_process_pool(prefect_harness, raw, tmp_path):
+    """The flow itself starts the pool, as under `pageclean serve` or a work-pool worker, where no
+    CLI sets it up: its batches are parsed in `workers` processes."""
+    from flows.curate import curate
+
+    summary = curate(raw=str(raw), curated=str(tmp_path / "curated"), batch_size=1, workers=2)
+    assert summary.batches == 7
+    assert len(summary.parsed_in) == 2
+    assert os.getpid() not in summary.parsed_in
+
+
 def test_dask_cluster_gives_the_same_rows(prefect_harness, raw, tmp_path):
     """--dask-address runs the same flow on a Dask cluster (a LocalCluster here) with the same rows."""
     from distributed import LocalCluster

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 EPILOG = textwrap.dedent(
@@ -22,7 +24,9 @@ EPILOG = textwrap.dedent(
     what comes out: curated/<table>/scrape_date=YYYY-MM-DD/*.parquet for videos, chapters, links,
                    comments, related_videos and rejects (every bad input, with a reason).
     Runs are incremental: unchanged files are skipped, re-running never duplicates a row.
-    Prefect runs embedded (no server to start); set PREFECT_API_URL to report to your own server.
+    Prefect needs no set-up: the first run starts a local Prefect server (loopback only) that the
+    next runs reuse; it stops after PAGECLEAN_PREFECT_LINGER seconds without a run (default 600,
+    0 = with the run). Set PREFECT_API_URL to report to your own server instead.
     """
 )
 
@@ -33,6 +37,15 @@ RUN_EPILOG = textwrap.dedent(
     stderr (raw folder missing, a file or unreadable; curated folder a file, not creatable,
     not writable, inside the raw folder or locked by another run; a URL no installed fsspec
     driver handles; no PAGECLEAN_AUTHOR_KEY for --pseudonymize-authors); 2 for a usage error.
+    """
+)
+
+
+SERVE_EPILOG = textwrap.dedent(
+    """\
+    SIGTERM or Ctrl-C stops serve within 10 s, also in the middle of a run (a batch cut off is
+    recovered by the next run) and while the Prefect API is gone. While the API is gone, serve
+    prints one warning and waits; when it is back, runs resume on the same schedule.
     """
 )
 
@@ -62,19 +75,14 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser(
         "run",
-        help="curate new raw pages into the Parquet tables (one run, embedded Prefect)",
+        help="curate new raw pages into the Parquet tables (one run, local Prefect server)",
         description="Read every new page under --raw, clean it, and add its rows to the "
         "Parquet tables under --curated.",
         epilog=RUN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_location_options(run)
-    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                     help="if another run holds --curated, wait this long for it (default: refuse)")
-    _add_scale_options(run)
-    run.add_argument("--pseudonymize-authors", action="store_true",
-                     help="store keyed pseudonyms instead of author handles; the key (16+ characters) "
-                     "comes from the PAGECLEAN_AUTHOR_KEY environment variable, never the command line")
+    _add_production_options(run)
     verbosity = run.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_true",
                            help="show Prefect's INFO logs (flow and task runs)")
@@ -85,16 +93,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run on a schedule (Prefect flow.serve): e.g. every hour",
         description="Serve the curate flow as a Prefect deployment with a cron schedule. Each "
-        "scheduled run is incremental: it reads only new or changed raw files. Stop with Ctrl-C. "
-        "Needs a Prefect API that outlives the process for the UI (`prefect server start`, "
-        "then PREFECT_API_URL); for work pools use prefect.yaml (see README).",
+        "scheduled run is the same as `pageclean run` with these options, and incremental: it "
+        "reads only new or changed raw files. Needs a Prefect server that outlives the process "
+        "(`prefect server start`, then PREFECT_API_URL); for work pools use prefect.yaml (see README).",
+        epilog=SERVE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    serve.add_argument("--cron", required=True, metavar='"0 * * * *"',
-                       help="when to run, as a cron expression (UTC)")
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", metavar='"0 * * * *"', help="when to run, as a cron expression (UTC)")
+    when.add_argument("--interval", type=_positive_int, metavar="SECONDS", help="or run every SECONDS")
     serve.add_argument("--name", default="pageclean-scheduled", help="deployment name (default: %(default)s)")
     _add_location_options(serve)
-    serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's INFO logs")
+    _add_production_options(serve)
+    serve.add_argument("-v", "--verbose", action="store_true",
+                       help="show Prefect's INFO logs, and tracebacks in full")
 
     reprocess = sub.add_parser(
         "reprocess",
@@ -108,11 +120,7 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_location_options(reprocess)
-    reprocess.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                           help="if another run holds --curated, wait this long for it (default: refuse)")
-    _add_scale_options(reprocess)
-    reprocess.add_argument("--pseudonymize-authors", action="store_true",
-                           help="as for run; needed when the lake holds pseudonyms (key in PAGECLEAN_AUTHOR_KEY)")
+    _add_production_options(reprocess)
     pick = reprocess.add_argument_group("which pages (default: those an older pageclean wrote)")
     pick.add_argument("--all", dest="every", action="store_true",
                       help="every page, whichever version wrote it")
@@ -194,16 +202,23 @@ def _add_location_options(p: argparse.ArgumentParser) -> None:
                    help="larger files are rejected as too_large, unread (default: %(default)s)")
 
 
-def _add_scale_options(p: argparse.ArgumentParser) -> None:
+def _add_production_options(p: argparse.ArgumentParser) -> None:
+    """What a production run is tuned with; `run` and `serve` take the same."""
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another run holds --curated, wait this long for it (default: refuse)")
     p.add_argument("--workers", type=_positive_int, default=DEFAULT_WORKERS, metavar="N",
                    help="processes parsing in parallel on this machine (default: %(default)s, "
                    "this machine's cores; 1 = in this process)")
     p.add_argument("--dask-address", metavar="tcp://HOST:8786",
                    help="run the batches on an existing Dask cluster (prefect-dask) instead; "
                    "--raw and --curated must then be paths or URLs every worker can reach")
+    p.add_argument("--pseudonymize-authors", action="store_true",
+                   help="store keyed pseudonyms instead of author handles; the key (16+ characters) "
+                   "comes from the PAGECLEAN_AUTHOR_KEY environment variable, never the command line")
 
 
 DEFAULT_WORKERS = os.cpu_count() or 1
+FLOW_MODULE = "flows.curate"  # what a Dask worker imports to run the batch tasks
 
 
 def _positive_int(text: str) -> int:
@@ -243,11 +258,24 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "compact":
         return _compact(args)
-    if args.command == "reprocess":
-        return _reprocess(args, started)
     if args.command == "views":
         return _views(args)
-    return _run(args, started)
+    code = _reprocess(args, started) if args.command == "reprocess" else _run(args, started)
+    if argv is None:  # the `pageclean` command itself, not a caller in Python
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """Exit without the interpreter's teardown of the ~1,500 modules a Prefect run loads (0.5-1 s
+    after the summary is printed). The run is over: Prefect flushed its logs and events when the
+    flow finished, the pool and the lease are released; the exit handlers still run."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace, started: float) -> int:
@@ -269,6 +297,13 @@ def _run(args: argparse.Namespace, started: float) -> int:
         return 1
     curated = args.curated
     _quiet_prefect(args.verbose)
+    from pageclean.apiserver import ServerStartError
+
+    try:
+        server = _start_early(args)  # before the imports below, which it overlaps
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        return 1
 
     import flows.curate as flow_module
     from pageclean.errors import CuratedLockedError
@@ -278,13 +313,18 @@ def _run(args: argparse.Namespace, started: float) -> int:
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
-        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose):
+        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose), _prefect_api(server):
             summary = flow_module.run_curate(
                 workers=args.workers, dask_address=args.dask_address,
                 raw=args.raw, curated=args.curated, batch_size=args.batch_size,
                 max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
                 pseudonymize_authors=args.pseudonymize_authors,
             )
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        if exc.log:
+            err.print(exc.log, markup=False, highlight=False)
+        return 1
     except CuratedLockedError as exc:
         err.print(f"[red]error:[/] {exc}")
         return 1
@@ -297,6 +337,8 @@ def _run(args: argparse.Namespace, started: float) -> int:
     finally:
         if bar:
             bar.stop()
+        if server is not None:
+            server.release()  # (a run that dies before this releases it with its process)
     Console().print(render_summary(summary, curated, time.monotonic() - started))
     return 0
 
@@ -315,24 +357,25 @@ def _failure(exc: BaseException) -> str:
 
 
 def _reprocess(args: argparse.Namespace, started: float) -> int:
+    """`pageclean reprocess`: the run's start-up and error handling around the reprocess flow."""
     from rich.console import Console
 
+    from pageclean.errors import ConfigError, CuratedLockedError
+
     err = Console(stderr=True, soft_wrap=True)
-    problem = _check_locations(args.raw, args.curated, lock=args.wait <= 0)
+    problem = _pseudonym_problem() if args.pseudonymize_authors else None
+    problem = problem or _check_locations(args.raw, args.curated, lock=args.wait <= 0)
     if problem:
         err.print(f"[red]error:[/] {problem}", highlight=False)
         return 1
-    from pageclean.errors import ConfigError, CuratedLockedError
-
-    if args.pseudonymize_authors:
-        from pageclean.runner import author_pseudonymizer
-
-        try:
-            author_pseudonymizer()
-        except ConfigError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            return 1
     _quiet_prefect(args.verbose)
+    from pageclean.apiserver import ServerStartError
+
+    try:
+        server = _start_early(args)
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        return 1
 
     import flows.reprocess as flow_module
     from pageclean.report import ProgressBar
@@ -342,7 +385,7 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
-        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose):
+        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose), _prefect_api(server):
             summary = flow_module.run_reprocess(
                 workers=args.workers, dask_address=args.dask_address,
                 raw=args.raw, curated=args.curated, batch_size=args.batch_size,
@@ -350,6 +393,9 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
                 pseudonymize_authors=args.pseudonymize_authors,
                 every=args.every, where=args.where, path_glob=args.path_glob,
             )
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        return 1
     except (CuratedLockedError, ConfigError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         return 1
@@ -362,8 +408,49 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     finally:
         if bar:
             bar.stop()
+        if server is not None:
+            server.release()
     Console().print(render_summary(summary, time.monotonic() - started))
     return 0
+
+
+def _start_early(args: argparse.Namespace):
+    """What a run waits for, started before it imports Prefect (~1.5 s) so that they overlap:
+    the local Prefect server, and the processes that will parse (the local pool's fork server,
+    which loads the parsers and catalogs, or the workers of a Dask cluster). Returns the server
+    this run holds, or None when PREFECT_API_URL names one."""
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        from pageclean.apiserver import acquire
+
+        server = acquire()  # first: a new server is the longest wait (~4 s, ~8 s on a new database)
+    if args.dask_address:
+        from pageclean.dask_warmup import start_warm_up
+
+        start_warm_up(args.dask_address, modules=(FLOW_MODULE,))
+    elif args.workers > 1:
+        from pageclean import parallel
+
+        parallel.prestart()
+    return server
+
+
+@contextlib.contextmanager
+def _prefect_api(server) -> Iterator[None]:
+    """Point Prefect at the local server for the run, unless the user's Prefect settings (a profile,
+    prefect.toml) name an API: those are only known once Prefect is imported."""
+    if server is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        server.release()  # not needed: it stops, or lingers for the next run
+        yield
+        return
+    server.wait_ready()
+    with temporary_settings(updates={PREFECT_API_URL: server.url}):
+        yield
 
 
 def _check_locations(raw: str, curated: str, lock: bool = False) -> str | None:
@@ -397,38 +484,80 @@ class _NoTracebackForOwnErrors(logging.Filter):
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import signal
+
     from rich.console import Console
+
+    from pageclean.service import Supervisor, child_argv
 
     err = Console(stderr=True, soft_wrap=True)
     problem = _check_locations(args.raw, args.curated)
     if problem:
         err.print(f"[red]error:[/] {problem}", highlight=False)
         return 1
-    if not os.environ.get("PREFECT_API_URL"):
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
         err.print("[red]error:[/] a schedule needs a Prefect server that keeps running: start one with "
                   "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
-                  "(the embedded server of `pageclean run` lives only as long as one run).")
+                  "(the local server of `pageclean run` stops minutes after its last run).")
         return 1
-    _quiet_prefect(args.verbose)
+    if args.pseudonymize_authors and (problem := _pseudonym_problem()):
+        err.print(f"[red]error:[/] {problem}")
+        return 1
+    if args.cron and (problem := _cron_problem(args.cron)):
+        err.print(f"[red]error:[/] --cron {args.cron!r} is not a cron expression ({problem}).")
+        return 2
+    _quiet_prefect(args.verbose)  # the serving process inherits it
+    spec = {
+        "name": args.name, "cron": args.cron, "interval": args.interval, "dask_address": args.dask_address,
+        # The flow's parameters: exactly what `pageclean run` passes (see _run).
+        "parameters": {
+            "raw": _absolute(args.raw), "curated": _absolute(args.curated), "batch_size": args.batch_size,
+            "max_bytes": args.max_bytes, "lock_wait_seconds": args.wait,
+            "pseudonymize_authors": args.pseudonymize_authors,
+            "workers": 1 if args.dask_address else args.workers,
+        },
+    }
+    supervisor = Supervisor(child_argv(spec), api_url, sys.stderr, verbose=args.verbose)
+    when = f"on cron {args.cron!r}" if args.cron else f"every {args.interval} s"
+    err.print(f"serving [bold]{args.name}[/] {when}: {args.raw} -> {args.curated} (Ctrl-C or SIGTERM stops)")
+    previous = {s: signal.signal(s, supervisor.request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = supervisor.run()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    err.print("stopped." if code == 0 else f"stopped (exit code {code}).")
+    return code
+
+
+def _pseudonym_problem() -> str | None:
+    from pageclean.errors import ConfigError
+    from pageclean.runner import author_pseudonymizer
+
+    try:
+        author_pseudonymizer()
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+def _cron_problem(cron: str) -> str | None:
     from prefect.schedules import Cron
 
-    import flows.curate as flow_module
-
     try:
-        Cron(args.cron)
+        Cron(cron)
     except Exception as exc:
-        err.print(f"[red]error:[/] --cron {args.cron!r} is not a cron expression ({exc}).")
-        return 2
-    err.print(f"serving [bold]{args.name}[/] on cron {args.cron!r}: {args.raw} -> {args.curated} (Ctrl-C stops)")
-    try:
-        flow_module.curate.serve(
-            name=args.name, cron=args.cron, print_starting_message=False,
-            parameters={"raw": args.raw, "curated": args.curated, "batch_size": args.batch_size,
-                        "max_bytes": args.max_bytes},
-        )
-    except KeyboardInterrupt:
-        err.print("stopped.")
-    return 0
+        return str(exc)
+    return None
+
+
+def _absolute(location: str) -> str:
+    """A served run starts in another process, later: give it locations that do not depend on
+    the directory it starts in."""
+    from pageclean.io.fs import is_url
+
+    return location if is_url(location) else str(Path(location).resolve())
 
 
 def _compact(args: argparse.Namespace) -> int:

@@ -6,38 +6,89 @@ engine (API calls, state and log shipping) in every worker, and gained little or
 thread (393 and 276 pages/s against 353). Here the Prefect tasks run in threads of the flow process
 (cheap, and every batch is still a task in the UI) and each hands its batch to a process pool whose
 workers import the parsers and load the locale catalogs once (forkserver preload).
+
+The flow starts the pool itself (``pool``), so ``pageclean run``, ``pageclean serve`` and a
+work-pool deployment all parse the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import multiprocessing
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# Imported once in the fork server, so each worker starts with the parsers and catalogs loaded.
+# What a worker needs before its first batch. The fork server imports it all and builds the language
+# index (``pageclean.warmup``), so every worker forked from it starts warm.
 PRELOAD = ["pageclean.runner", "pageclean.formats.textdump", "pageclean.formats.html",
            "pageclean.formats.innertube", "pageclean.localize"]
+FORK_SERVER_PRELOAD = [*PRELOAD, "pageclean.warmup"]
 
 FORWARDED_ENV_PREFIX = "PAGECLEAN_"
+# How long a warm worker waits for the others before it starts on batches anyway (a worker that
+# is slow to start must not hold up the run).
+WARM_WAIT_SECONDS = 30.0
 
 _pool: Executor | None = None
 
 
+def default_workers() -> int:
+    """One parsing process per core."""
+    return os.cpu_count() or 1
+
+
+def prestart() -> None:
+    """Start the fork server now, so it imports the parsers and builds the language index while
+    the caller does other things (``pageclean run``: while it imports Prefect). Costs nothing
+    later if no pool is needed: the fork server exits with this process."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def pool(workers: int, batches: int) -> Iterator[int]:
+    """The process pool for one run's ``batches``; yields how many processes parse them.
+
+    ``workers`` <= 1 parses in the caller's process (returns 1). Otherwise a pool of
+    ``min(workers, batches)`` processes, even of one: forked from the warm fork server a worker
+    starts in milliseconds, where the flow's own process would first load the catalogs.
+    """
+    size = min(workers, batches)
+    started = _pool is None and workers > 1 and size >= 1
+    if started:
+        start(size)
+    try:
+        yield size if _pool is not None else 1
+    finally:
+        if started:
+            stop()
+
+
 def start(workers: int) -> None:
-    """Start the shared pool (no-op for one worker: batches then run in the task's thread)."""
+    """Start the shared pool of ``workers`` processes."""
     global _pool
-    if workers <= 1 or _pool is not None:
+    if workers < 1 or _pool is not None:
         return
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
+    ctx.set_forkserver_preload(FORK_SERVER_PRELOAD)
     # Workers fork from a long-lived fork server whose environment is from when it started;
     # pass on what a run reads from the environment now (the pseudonym key), locally only.
     env = {k: v for k, v in os.environ.items() if k.startswith(FORWARDED_ENV_PREFIX)}
-    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm, initargs=(env,))
+    # Workers start one after another; without this the first one warm takes batch after batch
+    # while the others load the catalogs, and a short run is parsed by one process.
+    all_warm = ctx.Barrier(workers)
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm,
+                                initargs=(env, all_warm))
+    for _ in range(workers):  # the pool starts a process per task that finds none idle: start all now
+        _pool.submit(int)
 
 
 def stop() -> None:
@@ -47,15 +98,30 @@ def stop() -> None:
         _pool = None
 
 
-def run(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in the pool when one is started, else here."""
+def run(fn: Callable[..., T], *args: Any) -> tuple[T, int]:
+    """``fn(*args)`` in the pool when one is started, else here; with the id of the process
+    that ran it (a run counts them to show its real parallelism)."""
     if _pool is None:
-        return fn(*args)
-    return _pool.submit(fn, *args).result()
+        return _with_pid(fn, args)
+    return _pool.submit(_with_pid, fn, args).result()
 
 
-def _warm(env: dict[str, str]) -> None:
+def _with_pid(fn: Callable[..., T], args: tuple) -> tuple[T, int]:
+    return fn(*args), os.getpid()
+
+
+def warm(extra_modules: tuple[str, ...] = ()) -> None:
+    """Import the parsers (and ``extra_modules``) and build the language index in this process:
+    what a pool worker or a Dask worker needs before its first batch."""
+    for name in (*PRELOAD, *extra_modules):
+        importlib.import_module(name)
     from pageclean import localize
 
+    localize.detect(["warm-up"])  # builds the all-language index once per process
+
+
+def _warm(env: dict[str, str], all_warm: threading.Barrier) -> None:
     os.environ.update(env)
-    localize.detect(["warm-up"])  # builds the all-language index once per worker
+    warm()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        all_warm.wait(timeout=WARM_WAIT_SECONDS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -11,9 +10,7 @@ from rich.table import Table
 
 from pageclean.errors import REASONS
 from pageclean.io.curated import count_rows
-
-if TYPE_CHECKING:
-    from flows.curate import RunSummary
+from pageclean.summary import RunSummary
 
 
 class ProgressBar:
@@ -50,7 +47,7 @@ def render_summary(summary: RunSummary, curated: str | Path, wall_seconds: float
         head.add_row("still rejected", f"{r.still_rejected:,} (read again, rejected for the same reason: no new row)")
     if r.languages:
         head.add_row("UI languages", ", ".join(f"{k} {v}" for k, v in r.languages.most_common(8)))
-    timing = f"{summary.seconds:,.1f} s in the flow ({rate:,.1f} pages/s)"
+    timing = f"{summary.seconds:,.1f} s in the flow ({rate:,.1f} pages/s{_processes(summary)})"
     if wall_seconds is not None:
         timing += f", {wall_seconds:,.1f} s in all (with Prefect's start-up)"
     head.add_row("time", timing)
@@ -86,7 +83,7 @@ def markdown_summary(summary: RunSummary) -> str:
         f"- pages read: {r.pages:,} ({r.bytes_read / 1e6:,.1f} MB) in {summary.batches} batches",
         f"- accepted: {r.accepted:,}; rejected: {sum(r.rejected.values()):,}; already curated: {r.unchanged:,}",
         f"- warnings on accepted pages: {r.warnings:,}",
-        f"- time in the flow: {summary.seconds:,.1f} s",
+        f"- time in the flow: {summary.seconds:,.1f} s{_processes(summary)}",
         "",
         "| table | rows added |",
         "|---|---:|",
@@ -96,6 +93,11 @@ def markdown_summary(summary: RunSummary) -> str:
     if r.languages:
         lines += ["", "UI languages: " + ", ".join(f"`{k}` {v:,}" for k, v in r.languages.most_common())]
     return "\n".join(lines)
+
+
+def _processes(summary: RunSummary) -> str:
+    n = len(summary.parsed_in)
+    return f", parsed in {n} processes" if n > 1 else ""
 
 
 def rejects_table(summary: RunSummary) -> list[dict[str, object]]:

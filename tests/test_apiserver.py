@@ -1,0 +1,126 @@
+"""The local Prefect server of `pageclean run`: no call leaves the machine, runs reuse it, and it
+never outlives its runs by more than the linger time, even when a run is killed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pageclean import apiserver
+
+FOUNDING = Path(__file__).parent / "fixtures" / "text" / "000_bc69be185f79b3dd.txt"
+
+# Records every name lookup and connection to a host other than this machine, in every Python
+# process that inherits PYTHONPATH (the run, its Prefect server, its parsing processes).
+NETSPY = textwrap.dedent('''\
+    import os, socket
+    _LOG = os.environ["NETSPY_LOG"]
+    _LOCAL = {"127.0.0.1", "localhost", "::1", "", "None"}
+    def _note(host):
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        if host not in _LOCAL:
+            with open(_LOG, "a") as f:
+                f.write(f"{os.getpid()} {host}\\n")
+    _getaddrinfo, _connect = socket.getaddrinfo, socket.socket.connect
+    def getaddrinfo(host, *a, **k):
+        _note(host)
+        return _getaddrinfo(host, *a, **k)
+    def connect(self, address):
+        if isinstance(address, tuple):
+            _note(address[0])
+        return _connect(self, address)
+    socket.getaddrinfo, socket.socket.connect = getaddrinfo, connect
+''')
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    """One PREFECT_HOME for the module: its database is created once (the migrations take seconds)."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not apiserver._pid_alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    assert _gone(pid, 30)
+
+
+def test_runs_reuse_one_server_and_call_nothing_outside(home, tmp_path):
+    """Two `pageclean run`s, in an environment that asks Prefect for telemetry: the second reuses
+    the first one's server, and no process looks up or connects to any host but this machine."""
+    spy = tmp_path / "netspy"
+    spy.mkdir()
+    (spy / "sitecustomize.py").write_text(NETSPY)
+    log = tmp_path / "net.log"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FOUNDING, raw / "page.txt")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "DO_NOT_TRACK"}
+    env.update(PREFECT_HOME=str(home), PYTHONPATH=str(spy), NETSPY_LOG=str(log),
+               PREFECT_SERVER_ANALYTICS_ENABLED="true",  # as a user's profile may say
+               PAGECLEAN_PREFECT_LINGER="120")
+    pids = []
+    try:
+        for curated in ("c1", "c2"):
+            proc = subprocess.run([sys.executable, "-m", "pageclean.cli", "run", "--raw", str(raw),
+                                   "--curated", str(tmp_path / curated), "-q"],
+                                  env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+            assert proc.returncode == 0, proc.stderr
+            assert "37" in proc.stdout
+            pids.append(apiserver._read_state(home)["pid"])
+    finally:
+        for pid in set(pids):
+            _stop(pid)
+    assert pids[0] == pids[1], "the second run started a server of its own"
+    assert not log.exists(), log.read_text()
+
+
+def test_server_stops_after_its_last_lease(home):
+    """A second caller reuses the running server; with linger 0 the server stops as soon as no one
+    holds it, and a server lingers only while it is the registered one."""
+    first = apiserver.acquire(home, linger=30)
+    first.wait_ready()
+    second = apiserver.acquire(home, linger=30)
+    assert (second.reused, second.pid) == (True, first.pid)
+    first.release()
+    second.release()
+    assert not _gone(first.pid, 1.5)  # lingering: the next run may come
+    (home / apiserver.STATE_FILE).unlink()  # as when PREFECT_HOME is deleted
+    assert _gone(first.pid, 10)
+
+    own = apiserver.acquire(home, linger=0)
+    assert not own.reused
+    own.wait_ready()
+    own.release()
+    assert _gone(own.pid, 10)
+
+
+def test_killed_run_leaves_no_server(home, tmp_path):
+    """A run killed with SIGKILL cannot release its lease; the kernel does, and the server stops."""
+    script = ("import sys; from pathlib import Path; from pageclean import apiserver; "
+              "s = apiserver.acquire(Path(sys.argv[1]), linger=0.5); s.wait_ready(); "
+              "print(s.pid, flush=True); import time; time.sleep(600)")
+    run = subprocess.Popen([sys.executable, "-c", script, str(home)], stdout=subprocess.PIPE, text=True)
+    pid = int(run.stdout.readline())
+    run.kill()
+    run.wait()
+    assert _gone(pid, 10)

@@ -1,0 +1,50 @@
+"""Parsing processes start warm: pool workers fork from a fork server that has loaded the parsers
+and catalogs, and Dask workers get the same warm-up before a run's first batch."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pageclean import parallel
+from pageclean.localize.catalog import HL_CODES
+
+
+def _state() -> tuple[int, bool, int]:
+    """What a parsing process has loaded: catalogs, the flow's module, and its pid."""
+    from pageclean.localize.catalog import load_catalog
+
+    return load_catalog.cache_info().currsize, "pageclean.runner" in sys.modules, os.getpid()
+
+
+def test_pool_workers_start_with_every_catalog_loaded():
+    """A pool worker has all language catalogs before its first batch, and is not this process."""
+    with parallel.pool(2, batches=4) as processes:
+        assert processes == 2
+        (catalogs, runner_loaded, pid), where = parallel.run(_state)
+    assert catalogs == len(HL_CODES)
+    assert runner_loaded
+    assert pid == where != os.getpid()
+
+
+def test_one_worker_or_one_batch():
+    """--workers 1 parses in this process; one batch with more workers gets a pool of one."""
+    with parallel.pool(1, batches=5) as processes:
+        assert processes == 1
+        assert parallel.run(os.getpid)[0] == os.getpid()
+    with parallel.pool(4, batches=1) as processes:
+        assert processes == 1
+        assert parallel.run(os.getpid)[0] != os.getpid()
+
+
+def test_dask_workers_are_warm_before_the_first_batch():
+    """The warm-up plugin loads the parsers, the catalogs and the flow's module on every worker."""
+    from distributed import Client, LocalCluster
+
+    from pageclean.dask_warmup import warm_cluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert warm_cluster(cluster.scheduler_address, modules=("flows.curate",)) == 2
+        with Client(cluster.scheduler_address) as client:
+            states = client.run(lambda: (_state()[0], "flows.curate" in sys.modules))
+    assert list(states.values()) == [(len(HL_CODES), True)] * 2

@@ -1,0 +1,52 @@
+"""serve's output filter: a traceback from the serving process becomes its last line (unless -v),
+warnings and errors are marked, other lines pass as they are."""
+
+from __future__ import annotations
+
+import io
+
+from pageclean.service import fold_output
+
+# Shaped like the output Prefect's runner printed when its server stopped (issue 12).
+CHILD_OUTPUT = """\
+05:08:53.341 | INFO    | prefect.runner - polling
+05:08:53.341 | WARNING | prefect.FlowRunCancellingObserver - The websocket failed with an exception.
+Traceback (most recent call last):
+  File "/x/httpcore/_sync/connection.py", line 124, in _connect
+    stream = self._network_backend.connect_tcp(**kwargs)
+httpcore.ConnectError: [Errno 111] Connection refused
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "/x/prefect/client/orchestration/__init__.py", line 1523, in raise_for_api_version_mismatch
+    api_version = self.api_version()
+RuntimeError: Failed to reach API at http://127.0.0.1:4399/api/
+05:09:00.927 | ERROR   | prefect.runner - Process exited with status code: 1.
+"""
+
+
+def _emitted(text: str, verbose: bool = False) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    fold_output(io.StringIO(text), lambda line, alarming: out.append((line, alarming)), verbose=verbose)
+    return out
+
+
+def test_a_chained_traceback_becomes_its_last_exception():
+    """Both tracebacks of the chain fold into one line: the final exception."""
+    lines = _emitted(CHILD_OUTPUT)
+    assert [alarming for _, alarming in lines] == [False, True, True, True]
+    assert lines[2][0].strip() == ("RuntimeError: Failed to reach API at http://127.0.0.1:4399/api/  "
+                                   "(traceback hidden; -v shows it)")
+    assert "Traceback" not in "".join(line for line, _ in lines)
+    assert lines[3][0].startswith("05:09:00.927 | ERROR")
+
+
+def test_verbose_keeps_tracebacks_whole():
+    lines = [line for line, _ in _emitted(CHILD_OUTPUT, verbose=True)]
+    assert lines == CHILD_OUTPUT.splitlines()
+
+
+def test_a_traceback_at_the_end_of_the_output_is_not_lost():
+    text = "Traceback (most recent call last):\n  File \"x\", line 1\nValueError: bad\n"
+    assert _emitted(text) == [("    ValueError: bad  (traceback hidden; -v shows it)", True)]
