@@ -6,14 +6,16 @@
 1. A corpus of distinct text dumps (benchmarks/_corpus.py) and one uninterrupted `pageclean run` of it
    into a reference folder: the exact rows the lake must end with, and the run's pages per second
    once it holds the curated lock.
-2. The corpus arrives in `--kills` slices, as an hourly scraper delivers it: before each run the next
-   slice is moved into the raw folder, so every run has new pages to curate (and whatever the killed
-   run before it left). Each `pageclean run` starts in its own process group; once it holds the lock
-   it is SIGKILLed, whole group, at a random moment of the time its work should take (a run that
-   finishes first is counted and the next one killed instead). After each kill: no process of the
-   group is left, every published Parquet file reads whole, no page_id is in videos twice.
-3. One last run, left to finish. Then: row counts per table equal the reference's, no duplicate
-   page_id, the same page_ids and comment_ids, every Parquet file readable, staging empty.
+2. The corpus arrives in slices (2 x --kills of them), as an hourly scraper delivers it: before each
+   run the next slice is copied into the raw folder, so every run has new pages to curate (and
+   whatever the killed run before it left). Each `pageclean run` starts in its own process group;
+   once it holds the lock it is SIGKILLed, whole group, at a random moment of the time its work
+   should take (a run that finishes first is counted, and the next slice's run is killed instead),
+   until --kills runs were killed. After each kill: no process of the group is left, no file changes
+   afterwards, every published Parquet file reads whole, no page_id is in videos twice.
+3. The rest of the corpus arrives and one last run is left to finish. Then: row counts per table equal
+   the reference's, no duplicate page_id, the same page_ids and comment_ids, every Parquet file
+   readable, staging empty.
 
 Prints figures and a PASS/FAIL line; it asserts nothing and is not part of CI (many minutes of wall time:
 each run pays Prefect's start-up).
@@ -158,7 +160,8 @@ def main() -> int:
     started = time.monotonic()
     size = text_corpus(corpus, args.pages, seed=args.seed)
     pages = sorted(corpus.rglob("*.txt"), key=lambda f: f.name)
-    print(f"corpus: {args.pages:,} text dumps, {size / 1e6:.1f} MB, arriving in {args.kills} slices")
+    print(f"corpus: {args.pages:,} text dumps, {size / 1e6:.1f} MB, arriving in slices of "
+          f"{args.pages // (2 * args.kills):,} (the rest with the last run)")
 
     proc = start(corpus, reference, home)
     t0 = time.monotonic()
@@ -178,12 +181,19 @@ def main() -> int:
 
     kills = finished = 0
     log: list[str] = []
-    for k in range(args.kills):
-        for f in pages[k * args.pages // args.kills:(k + 1) * args.pages // args.kills]:
+    slices = 2 * args.kills  # room for runs that finish before their kill: each kill is on a run with work
+
+    def arrive(first: int, last: int) -> int:
+        for f in pages[first * args.pages // slices:last * args.pages // slices]:
             target = raw / f.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, target)  # same path and mtime as in the reference run: the same rows
-        arrived = (k + 1) * args.pages // args.kills
+        return last * args.pages // slices
+
+    k = 0
+    while kills < args.kills and k < slices:
+        arrived = arrive(k, k + 1)
+        k += 1
         proc = start(raw, curated, home)
         t0 = time.monotonic()
         while proc.poll() is None and not holds_lock(curated, proc.pid):
@@ -196,7 +206,7 @@ def main() -> int:
             time.sleep(0.01)
         if proc.poll() is not None:
             finished += 1
-            log.append(f"slice {k + 1}: the run finished before its kill ({delay:.2f} s after the lock), "
+            log.append(f"slice {k}: the run finished before its kill ({delay:.2f} s after the lock), "
                        f"exit {proc.returncode}" + ("" if proc.returncode == 0 else f": {proc.stderr.read()[-300:]}"))
             continue
         os.killpg(proc.pid, signal.SIGKILL)
@@ -219,6 +229,7 @@ def main() -> int:
                    + (f"; PROBLEMS {problems}" if problems else ""))
         print(log[-1], flush=True)
 
+    arrive(k, slices)  # the rest of the corpus, for the last run
     proc = start(raw, curated, home)
     _, err = proc.communicate()
     final_ok = proc.returncode == 0
