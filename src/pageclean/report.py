@@ -39,7 +39,8 @@ def render_summary(summary: RunSummary, curated: str | Path, wall_seconds: float
     head.add_row("run", summary.run_id)
     head.add_row("raw files", f"{summary.files:,} ({summary.skipped_by_stat:,} unchanged, not read)")
     head.add_row("pages read", f"{r.pages:,} ({r.bytes_read / 1e6:,.1f} MB)")
-    head.add_row("accepted", f"{r.accepted:,}" + (f" ({r.warnings:,} warnings)" if r.warnings else ""))
+    warned = f" ({r.warnings:,} warning{'' if r.warnings == 1 else 's'}, see videos.warnings)" if r.warnings else ""
+    head.add_row("accepted", f"{r.accepted:,}{warned}")
     head.add_row("rejected", f"{rejected:,}")
     if r.unchanged:
         head.add_row("already curated", f"{r.unchanged:,} (same bytes as an earlier run)")
