@@ -38,3 +38,41 @@ def prefect_harness():
 
     with prefect_test_harness():
         yield
+
+
+LAKE_V1 = FIXTURES / "lake-v1"
+
+
+def make_lake_v1(dest: Path) -> tuple[Path, Path]:
+    """A copy of the lake the previous release wrote (tests/fixtures/lake-v1) and its raw folder, rebuilt
+    as that folder's README says: the fixtures its table names, the sidecar it quotes, and each file's
+    size and mtime as the lake's run state recorded them (so the sidecar-less page keeps its scrape time)."""
+    import re
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    readme = (LAKE_V1 / "README.md").read_text(encoding="utf-8")
+    sidecar = re.search(r'`(\{"scraped_at": "[^"]+"\})`', readme).group(1)
+    raw, curated = dest / "raw", dest / "curated"
+    shutil.copytree(LAKE_V1 / "curated", curated)
+    for path, with_sidecar, source in re.findall(r"^\| (\S+)( \(\+ \.meta\.json\))? \| (\S+) \|$", readme, re.M):
+        target = raw / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source == "(empty)":
+            target.write_bytes(b"")
+        else:
+            shutil.copy(HERE.parent / source, target)
+        if with_sidecar:
+            Path(f"{target}.meta.json").write_text(sidecar, encoding="utf-8")
+    for state in (curated / "_state").glob("*.parquet"):
+        for row in pq.read_table(state).to_pylist():
+            assert (raw / row["source_path"]).stat().st_size == row["size_bytes"], row["source_path"]
+            os.utime(raw / row["source_path"], ns=(row["mtime_ns"], row["mtime_ns"]))
+    return raw, curated
+
+
+@pytest.fixture
+def lake_v1(tmp_path: Path) -> tuple[Path, Path]:
+    """(raw, curated): the previous release's lake, and the raw folder it was made from."""
+    return make_lake_v1(tmp_path)

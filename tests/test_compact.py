@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pageclean.io import curated as store
+from pageclean.io import durable
 from pageclean.io.fs import LocalRoot
 from pageclean.runner import plan_run, run_batch
 
@@ -136,7 +137,6 @@ def test_compaction_killed_around_the_swap_leaves_a_whole_partition(tmp_path, mo
     curated = tmp_path / "curated"
     _curate_in_small_runs(tmp_path / "raw", curated, runs=2)
     before = _answers(curated)
-    real_rename = os.rename
 
     def die(*args):
         raise Killed
@@ -146,14 +146,16 @@ def test_compaction_killed_around_the_swap_leaves_a_whole_partition(tmp_path, mo
     elif dies == "between the two renames":  # a system without RENAME_EXCHANGE, killed mid-way
         monkeypatch.setattr(store, "exchange_folders", lambda a, b: False)
         calls = []
+        real_replace = durable.replace  # the fallback's renames are durable ones (fsync of the folder)
 
         def rename(src, dst):
-            calls.append(src)
-            if len(calls) == 2:
-                raise Killed
-            real_rename(src, dst)
+            if os.path.isdir(src):  # a partition folder, not a file or a marker
+                calls.append(src)
+                if len(calls) == 2:
+                    raise Killed
+            real_replace(src, dst)
 
-        monkeypatch.setattr(os, "rename", rename)
+        monkeypatch.setattr(durable, "replace", rename)
     else:
         real_rmtree = LocalRoot.rmtree
         monkeypatch.setattr(LocalRoot, "rmtree", lambda self, rel: die() if "compact-" in rel

@@ -6,4 +6,6 @@ one ``ParsedPage``) -> ``extract`` (chapters, links from descriptions) -> ``io``
 Parquet datasets out). ``pipeline.process_page`` is the pure core that chains them.
 """
 
-__version__ = "0.1.0"
+# Recorded in every row as pipeline_version; `pageclean reprocess` re-curates the pages an older
+# version wrote, so raise it whenever a release parses something differently.
+__version__ = "0.2.0"

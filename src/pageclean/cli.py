@@ -50,6 +50,19 @@ SERVE_EPILOG = textwrap.dedent(
 )
 
 
+REPROCESS_EPILOG = textwrap.dedent(
+    """\
+    examples:
+      pageclean reprocess                           after an upgrade: pages an older version wrote
+      pageclean reprocess --all --where "ui_language = 'kk'"
+      pageclean reprocess --all --path 'html/*'
+
+    --where is a condition on the videos table in SQL (polars SQL; any column of the data
+    dictionary, scrape_date as a date). Exit codes as for run.
+    """
+)
+
+
 def _build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
@@ -94,6 +107,30 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_production_options(serve)
     serve.add_argument("-v", "--verbose", action="store_true",
                        help="show Prefect's INFO logs, and tracebacks in full")
+
+    reprocess = sub.add_parser(
+        "reprocess",
+        help="re-curate pages an older pageclean wrote (or --all), replacing their rows in every table",
+        description="Read the raw files of pages that an older pageclean curated (their rows' "
+        "pipeline_version is older than this one's) again, and replace those pages' rows in every "
+        "table with what this version makes of them. --all, --where and --path choose other pages. "
+        "Queries meanwhile see each page's old rows or its new ones, never both; a page whose raw "
+        "file is gone keeps its rows and is listed.",
+        epilog=REPROCESS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_location_options(reprocess)
+    _add_production_options(reprocess)
+    pick = reprocess.add_argument_group("which pages (default: those an older pageclean wrote)")
+    pick.add_argument("--all", dest="every", action="store_true",
+                      help="every page, whichever version wrote it")
+    pick.add_argument("--where", metavar="SQL",
+                      help="only pages whose videos row matches this SQL condition, e.g. \"ui_language = 'kk'\"")
+    pick.add_argument("--path", dest="path_glob", metavar="GLOB",
+                      help="only pages whose source_path matches this glob, e.g. 'html/*' ('*' crosses folders)")
+    quiet = reprocess.add_mutually_exclusive_group()
+    quiet.add_argument("-v", "--verbose", action="store_true", help="show Prefect's INFO logs")
+    quiet.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the summary")
 
     compact = sub.add_parser(
         "compact",
@@ -223,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         return _compact(args)
     if args.command == "views":
         return _views(args)
-    code = _run(args, started)
+    code = _reprocess(args, started) if args.command == "reprocess" else _run(args, started)
     if argv is None:  # the `pageclean` command itself, not a caller in Python
         _exit_now(code)
     return code
@@ -276,7 +313,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
-        with _silence_shutdown_noise(), _prefect_api(server):
+        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose), _prefect_api(server):
             summary = flow_module.run_curate(
                 workers=args.workers, dask_address=args.dask_address,
                 raw=args.raw, curated=args.curated, batch_size=args.batch_size,
@@ -295,8 +332,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
         err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run picks up.")
         return 130
     except Exception as exc:  # the run itself failed (disk full, permissions): say so, no traceback
-        err.print(f"[red]error:[/] the run failed: {type(exc).__name__}: {exc}")
-        err.print("Run again with -v for Prefect's logs; pages already published are kept.")
+        err.print(f"[red]error:[/] {_failure(exc)}", highlight=False)
         return 1
     finally:
         if bar:
@@ -304,6 +340,77 @@ def _run(args: argparse.Namespace, started: float) -> int:
         if server is not None:
             server.release()  # (a run that dies before this releases it with its process)
     Console().print(render_summary(summary, curated, time.monotonic() - started))
+    return 0
+
+
+def _failure(exc: BaseException) -> str:
+    """One line for a run that failed: what happened, that the lake is intact, and what to do."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" while writing {exc.filename}" if exc.filename else ""
+        return (f"the disk is full (no space left on the device{where}). Nothing half-written is visible: "
+                "the tables are as the last complete run left them. Free some space and run again; "
+                "batches this run finished are published then.")
+    return (f"the run failed: {type(exc).__name__}: {str(exc).rstrip('.')}. Pages already published are kept; "
+            "run again (with -v for Prefect's logs).")
+
+
+def _reprocess(args: argparse.Namespace, started: float) -> int:
+    """`pageclean reprocess`: the run's start-up and error handling around the reprocess flow."""
+    from rich.console import Console
+
+    from pageclean.errors import ConfigError, CuratedLockedError
+
+    err = Console(stderr=True, soft_wrap=True)
+    problem = _pseudonym_problem() if args.pseudonymize_authors else None
+    problem = problem or _check_locations(args.raw, args.curated, lock=args.wait <= 0)
+    if problem:
+        err.print(f"[red]error:[/] {problem}", highlight=False)
+        return 1
+    _quiet_prefect(args.verbose)
+    from pageclean.apiserver import ServerStartError
+
+    try:
+        server = _start_early(args)
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        return 1
+
+    import flows.reprocess as flow_module
+    from pageclean.report import ProgressBar
+    from pageclean.report_reprocess import render_summary
+
+    logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForOwnErrors())
+    bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
+    flow_module.progress_hook = bar.update if bar else None
+    try:
+        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose), _prefect_api(server):
+            summary = flow_module.run_reprocess(
+                workers=args.workers, dask_address=args.dask_address,
+                raw=args.raw, curated=args.curated, batch_size=args.batch_size,
+                max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+                pseudonymize_authors=args.pseudonymize_authors,
+                every=args.every, where=args.where, path_glob=args.path_glob,
+            )
+    except ServerStartError as exc:
+        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
+        return 1
+    except (CuratedLockedError, ConfigError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run finishes or undoes it.")
+        return 130
+    except Exception as exc:
+        err.print(f"[red]error:[/] {_failure(exc)}", highlight=False)
+        return 1
+    finally:
+        if bar:
+            bar.stop()
+        if server is not None:
+            server.release()
+    Console().print(render_summary(summary, time.monotonic() - started))
     return 0
 
 
@@ -520,6 +627,27 @@ def _views(args: argparse.Namespace) -> int:
     return 0
 
 
+class _prefect_errors_off_terminal:
+    """While a flow runs without -v: Prefect's console handler prints nothing, so a failed task's traceback
+    goes only to the Prefect API (the UI keeps it) and the terminal gets pageclean's one-line message."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.levels: list[tuple[logging.Handler, int]] = []
+
+    def __enter__(self) -> None:
+        if self.verbose:
+            return
+        for handler in logging.getLogger().handlers:
+            if type(handler).__name__ == "PrefectConsoleHandler":
+                self.levels.append((handler, handler.level))
+                handler.setLevel(logging.CRITICAL + 1)
+
+    def __exit__(self, *exc: object) -> None:
+        for handler, level in self.levels:
+            handler.setLevel(level)
+
+
 class _silence_shutdown_noise:
     """Prefect's background services log harmless errors at interpreter exit; keep them off stderr."""
 
@@ -527,7 +655,10 @@ class _silence_shutdown_noise:
         return None
 
     def __exit__(self, *exc: object) -> None:
-        for name in ("prefect", "prefect.server", "prefect.events", "uvicorn", "httpx"):
+        # Prefect's queue services log under their class names ("EventsWorker - Still processing items")
+        # while they drain at exit: noise after pageclean's own one-line message or summary.
+        for name in ("prefect", "prefect.server", "prefect.events", "uvicorn", "httpx", "EventsWorker",
+                     "APILogWorker"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 

@@ -1,8 +1,11 @@
 """The curated tables' contract: one explicit pyarrow schema per table, with column docs.
 
-Downstream queries depend on these names. Add columns freely; rename or remove one only when an
-issue asks for it, and bump ``SCHEMA_VERSION``. The README's data dictionary is generated from
-this module (``python -m pageclean.schema``), never written by hand.
+Downstream queries depend on these names. The schema only grows: a column is added (nullable, with
+its version in ``ADDED_IN``), never renamed, retyped or removed, so a dataset can hold files of every
+version side by side and a query reads them by name (DuckDB ``union_by_name=true``; polars through
+``pageclean.lake.open``; columns an old file lacks read as null). ``pageclean compact``
+rewrites old files to the current schema. The README's data dictionary is generated from this module
+(``python -m pageclean.schema``), never written by hand.
 
 Every table is a Hive-partitioned Parquet dataset under ``<curated>/<table>/scrape_date=YYYY-MM-DD/``
 (``scrape_date`` lives in the folder name, as Hive partitioning does, so DuckDB and polars prune).
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# The version of the tables' schema that this code writes: one more than the last released schema
+# whenever a release adds columns (pageclean 0.1.0 wrote version 1).
+SCHEMA_VERSION = 2
 PARTITION_COLUMN = "scrape_date"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -187,7 +192,22 @@ REJECTS = pa.schema(
     ]
 )
 
-TABLES: dict[str, pa.Schema] = {
+# Which schema version added each column after version 1: every column not listed here was in
+# version 1, the schema of pageclean 0.1.0 (tests/fixtures/lake-v1 holds files it wrote, and
+# tests/test_schema_evolution.py checks this record against them). Add a new column here, under
+# SCHEMA_VERSION; never move one.
+ADDED_IN: dict[int, dict[str, tuple[str, ...]]] = {
+    2: {
+        "videos": ("published_at_precision", "published_at_earliest", "published_at_latest", "availability",
+                   "availability_reason"),
+        "chapters": ("source",),
+        "links": ("kind", "arxiv_id", "arxiv_version", "doi", "canonical_url", "citation_key"),
+        "comments": ("published_at_precision", "published_at_earliest", "published_at_latest"),
+        "related_videos": ("published_at", "published_at_precision", "published_at_earliest", "published_at_latest"),
+    },
+}
+
+_TABLES = {
     "videos": VIDEOS,
     "chapters": CHAPTERS,
     "links": LINKS,
@@ -197,20 +217,35 @@ TABLES: dict[str, pa.Schema] = {
 }
 
 
+def added_in(table: str, column: str) -> int:
+    """The schema version that added ``table.column`` (1 for the columns of the first release)."""
+    return next((v for v, tables in sorted(ADDED_IN.items()) if column in tables.get(table, ())), 1)
+
+
+def _with_versions(name: str, schema: pa.Schema) -> pa.Schema:
+    """``schema`` with each field's version in its metadata (``since``), next to its doc."""
+    return pa.schema([f.with_metadata({**(f.metadata or {}), b"since": str(added_in(name, f.name)).encode()})
+                      for f in schema])
+
+
+TABLES: dict[str, pa.Schema] = {name: _with_versions(name, schema) for name, schema in _TABLES.items()}
+VIDEOS, CHAPTERS, LINKS, COMMENTS, RELATED_VIDEOS, REJECTS = TABLES.values()
+
+
 def data_dictionary() -> str:
     """The README's data dictionary, in Markdown, from the schemas above."""
     out = [
         f"Schema version {SCHEMA_VERSION}. Every table is partitioned by `{PARTITION_COLUMN}` "
         "(a Hive folder `scrape_date=YYYY-MM-DD`, the UTC date of `scraped_at`; for rejects, "
-        "of the run).\n"
+        "of the run). `since` is the schema version that added the column: files written before it "
+        "lack it, and queries read it as null there (see Query the tables).\n"
     ]
     for name, schema in TABLES.items():
-        out.append(f"### `{name}`\n\n| column | type | null | meaning |\n|---|---|---|---|")
+        out.append(f"### `{name}`\n\n| column | type | null | since | meaning |\n|---|---|---|---|---|")
         for field in schema:
             doc = (field.metadata or {}).get(b"doc", b"").decode()
-            out.append(
-                f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {doc} |"
-            )
+            out.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} "
+                       f"| {added_in(name, field.name)} | {doc} |")
         out.append("")
     return "\n".join(out)
 

@@ -47,15 +47,12 @@ or the new one, and :func:`recover` removes what is left in staging.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import fcntl
 import json
 import os
 import secrets
 import shutil
 import socket
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -68,6 +65,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pageclean.errors import CuratedLockedError
+from pageclean.io import durable, swap
 from pageclean.io.fs import FsspecRoot, Root, open_root
 from pageclean.schema import PARTITION_COLUMN, TABLES
 
@@ -172,9 +170,11 @@ def publish(curated: Location, run_id: str) -> int:
 
 
 def recover(curated: Location) -> int:
-    """Finish what a killed run (or compaction) left in staging. Returns files moved."""
+    """Finish what a killed run, compaction or reprocess left in staging. Returns files moved (for a
+    reprocess, steps applied: it is rolled forward if it had committed its plan, else deleted)."""
     root = open_root(curated)
-    return sum(publish(root, run) for run in root.subdirs(STAGING_DIR))
+    return sum(swap.finish(root, f"{STAGING_DIR}/{job}") if swap.is_job(job) else publish(root, job)
+               for job in root.subdirs(STAGING_DIR))
 
 
 def load_seen(curated: Location) -> dict[str, list[SeenFile]]:
@@ -316,10 +316,12 @@ def compact(
     Under the curated lock (so no run adds files meanwhile), for each ``<table>/scrape_date=...``
     folder and for ``_state/``: files already holding ``target_rows`` rows are left alone; when two
     or more smaller ones remain they are read, rewritten with the table's schema (zstd, each file
-    sorted by page_id then position where the table has them) into staging. On a local disk the
-    new partition folder then replaces the old one in one atomic swap; on an object store the old
-    parts are deleted and the merged files moved in (the module docstring states what a concurrent
-    query can see in each case, and what a crash leaves). A second call finds nothing to do.
+    sorted by page_id then position where the table has them) into staging. A file of an older
+    schema version is rewritten even alone, to the current schema with nulls in the columns it lacks
+    (``schema.ADDED_IN``). On a local disk the new partition folder then replaces the old one in one
+    atomic swap; on an object store the old parts are deleted and the merged files moved in (the
+    module docstring states what a concurrent query can see in each case, and what a crash leaves).
+    A second call finds nothing to do.
     """
     if target_rows < 1:
         raise ValueError("target_rows must be at least 1")
@@ -337,11 +339,15 @@ def compact(
         try:
             for label, folder, schema in units:
                 files = root.glob(f"{folder}/*.parquet")
-                rows = {rel: _num_rows(root, rel) for rel in files}
+                footers = {rel: _footer(root, rel) for rel in files}
+                rows = {rel: n for rel, (n, _) in footers.items()}
                 small = [rel for rel in files if rows[rel] < target_rows]
+                # a file of an older schema version is rewritten too, with nulls in the columns it lacks
+                old = [rel for rel in files if not _same_columns(footers[rel][1], schema)]
+                small = sorted(set(small if len(small) >= 2 else []) | set(old))
                 report.files_before[label] += len(files)
                 kept = len(files)
-                if len(small) >= 2:
+                if small:
                     stage = f"{STAGING_DIR}/{job}/batch-{batch_no:06d}"
                     if local:  # the whole new partition beside the old one, then one swap
                         written = _merge(root, small, schema, target_rows, stage, "new", job, label)
@@ -382,10 +388,12 @@ def _swap_in(root: Root, stage: str, folder: str, replaced: list[str]) -> None:
                 os.link(entry.path, new / entry.name)
             except OSError:  # a filesystem without hard links: a copy takes longer, and is as good
                 shutil.copy2(entry.path, new / entry.name)
+                durable.fsync_path(new / entry.name)
+    durable.fsync_path(new)  # every name in the new partition on disk before it is swapped in
     root.write_text(f"{stage}/{SWAP}", folder)  # from here on, recover() knows what this stage is
     if not exchange_folders(new, old):  # no RENAME_EXCHANGE here: two renames, a moment apart
-        os.rename(old, base / stage / "old")
-        os.rename(new, old)
+        durable.replace(old, base / stage / "old")
+        durable.replace(new, old)
     root.rmtree(stage)
 
 
@@ -401,30 +409,9 @@ def _finish_swap(root: Root, stage: str) -> int:
     return moved
 
 
-# renameat2(2) flags and the "current directory" file descriptor, from linux/fs.h and fcntl.h.
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-# errno values that mean "this kernel or filesystem cannot exchange", as opposed to a real failure.
-_NO_EXCHANGE = frozenset({errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV})
-
-
-def exchange_folders(a: os.PathLike[str] | str, b: os.PathLike[str] | str) -> bool:
-    """Swap two paths in one atomic step (``renameat2`` with ``RENAME_EXCHANGE``, Linux 3.15+ and
-    glibc 2.28+). Returns False, having changed nothing, where that is not supported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in _NO_EXCHANGE:
-        return False
-    raise OSError(code, os.strerror(code), os.fspath(a), None, os.fspath(b))
+# Swap two folders in one atomic step (renameat2 RENAME_EXCHANGE), then fsync both parents so the
+# swap survives a power cut; False, having changed nothing, where the OS or filesystem cannot.
+exchange_folders = durable.exchange
 
 
 def _merge(root: Root, parts: list[str], schema: pa.Schema, target_rows: int, stage: str, folder: str,
@@ -473,6 +460,18 @@ def _read_parquet(root: Root, rel: str, columns: list[str] | None = None) -> pa.
         return pq.ParquetFile(fh).read(columns=columns)
 
 
+def _footer(root: Root, rel: str) -> tuple[int, pa.Schema]:
+    """Rows and schema of a Parquet file, from its footer (no data is read)."""
+    with root.open(rel, "rb") as fh:
+        f = pq.ParquetFile(fh)
+        return int(f.metadata.num_rows), f.schema_arrow
+
+
+def _same_columns(found: pa.Schema, schema: pa.Schema) -> bool:
+    """The file has the current schema's columns, names and types, in order (metadata aside)."""
+    return [(f.name, f.type) for f in found] == [(f.name, f.type) for f in schema]
+
+
 def _num_rows(root: Root, rel: str) -> int:
     with root.open(rel, "rb") as fh:
         return int(pq.ParquetFile(fh).metadata.num_rows)
@@ -480,3 +479,8 @@ def _num_rows(root: Root, rel: str) -> int:
 
 def _lines(root: Root, rel: str) -> list[str]:
     return [line for line in root.read_text(rel).splitlines() if line] if root.exists(rel) else []
+
+
+# The same conforming and file format for the other writers of the curated folder (reprocess).
+conform = _conform
+write_table = _write_parquet

@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from pageclean.io import durable
+
 # "s3://b/k" and "file:///tmp/x"; also the same URLs after ``Path()`` squeezed "//" to "/" ("s3:/b/k"),
 # because callers that predate URLs still wrap locations in Path. Two letters at least, so "C:/" is a path.
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]+):/(?P<slashes>/*)(?P<rest>.*)$", re.DOTALL)
@@ -38,7 +40,12 @@ def is_url(location: str | os.PathLike[str]) -> bool:
 
 
 class LocalRoot:
-    """A folder on this machine, reached with os calls (flock, os.replace and symlink checks work here)."""
+    """A folder on this machine, reached with os calls (flock, os.replace and symlink checks work here).
+
+    Writes are durable (``pageclean.io.durable``): a written file is fsynced with its folder when it
+    is closed, a text file is renamed into place whole, and a folder is fsynced after each rename
+    into it and each removal from it.
+    """
 
     is_url = False
 
@@ -55,17 +62,19 @@ class LocalRoot:
     def open(self, rel: str, mode: str = "rb") -> IO[Any]:
         if "w" in mode:
             self.makedirs(_parent(rel))
+            return durable.open_for_write(self.path / rel, text="b" not in mode)
         return open(self.path / rel, mode)
 
     def read_text(self, rel: str) -> str:
         return (self.path / rel).read_text(encoding="utf-8")
 
     def write_text(self, rel: str, text: str) -> None:
+        """Whole or absent: written under a temporary name, fsynced, renamed into place."""
         self.makedirs(_parent(rel))
-        (self.path / rel).write_text(text, encoding="utf-8")
+        durable.write_atomic(self.path / rel, text.encode("utf-8"))
 
     def makedirs(self, rel: str) -> None:
-        (self.path / rel).mkdir(parents=True, exist_ok=True)
+        durable.makedirs(self.path / rel)
 
     def subdirs(self, rel: str) -> list[str]:
         """Names of the folders directly under ``rel`` (none if it does not exist), sorted."""
@@ -77,12 +86,13 @@ class LocalRoot:
         return sorted(p.relative_to(self.path).as_posix() for p in self.path.glob(pattern) if p.is_file())
 
     def move(self, src: str, dst: str) -> None:
-        """Rename ``src`` to ``dst``: atomic on one filesystem, so a reader sees the old or the new name."""
+        """Rename ``src`` to ``dst``: atomic on one filesystem, so a reader sees the old or the new name;
+        durable once this returns (the target folder is fsynced)."""
         self.makedirs(_parent(dst))
-        os.replace(self.path / src, self.path / dst)
+        durable.replace(self.path / src, self.path / dst)
 
     def remove(self, rel: str) -> None:
-        (self.path / rel).unlink(missing_ok=True)
+        durable.remove(self.path / rel)
 
     def rmtree(self, rel: str) -> None:
         shutil.rmtree(self.path / rel, ignore_errors=True)
@@ -121,6 +131,8 @@ class FsspecRoot:
     def open(self, rel: str, mode: str = "rb") -> IO[Any]:
         if "w" in mode:
             self.makedirs(_parent(rel))
+            if self._local:  # file://: as durable as a plain path
+                return durable.open_for_write(self.full(rel), text="b" not in mode)
         return self.fs.open(self.full(rel), mode)
 
     def read_text(self, rel: str) -> str:
@@ -128,10 +140,16 @@ class FsspecRoot:
 
     def write_text(self, rel: str, text: str) -> None:
         self.makedirs(_parent(rel))
-        self.fs.pipe_file(self.full(rel), text.encode("utf-8"))
+        if self._local:
+            durable.write_atomic(self.full(rel), text.encode("utf-8"))
+        else:  # one PUT: whole or absent on every object store
+            self.fs.pipe_file(self.full(rel), text.encode("utf-8"))
 
     def makedirs(self, rel: str) -> None:
-        self.fs.makedirs(self.full(rel), exist_ok=True)  # a no-op on object stores, needed for file://
+        if self._local:
+            durable.makedirs(self.full(rel))
+        else:
+            self.fs.makedirs(self.full(rel), exist_ok=True)  # a no-op on object stores
 
     def subdirs(self, rel: str) -> list[str]:
         try:
@@ -147,7 +165,10 @@ class FsspecRoot:
     def move(self, src: str, dst: str) -> None:
         """``fs.mv``: a rename on file://, but a copy then a delete on object stores (not atomic)."""
         self.makedirs(_parent(dst))
-        self.fs.mv(self.full(src), self.full(dst))
+        if self._local:
+            durable.replace(self.full(src), self.full(dst))
+        else:
+            self.fs.mv(self.full(src), self.full(dst))
 
     def age_seconds(self, rel: str) -> float | None:
         """Seconds since ``rel`` was last written, when the store says; None otherwise."""
@@ -155,6 +176,9 @@ class FsspecRoot:
         return time.time() - mtime_ns / 1e9 if mtime_ns else None
 
     def remove(self, rel: str) -> None:
+        if self._local:
+            durable.remove(self.full(rel))
+            return
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm_file(self.full(rel))
 
