@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from pageclean.localize import match_label, parse_count, parse_date
+from pageclean.localize.catalog import HL_CODES
 
 MARCH_3 = date(2021, 3, 3)
 
@@ -178,3 +179,27 @@ def test_dates_inside_sentences_are_not_dates(text: str, language: str | None) -
     """Text on both sides of a date, more than a wrapper's words on one side, or a numeric date
     glued to a letter or dot: not a date."""
     assert parse_date(text, language) is None
+
+
+# Days and months that tell the fields apart (day > 12) and ones that do not (day <= 12), at
+# both ends of the year.
+MEDIUM_DAYS = [date(2021, 3, 3), date(2019, 11, 27), date(2010, 9, 9), date(2024, 1, 31), date(2016, 12, 5)]
+
+
+@pytest.mark.parametrize("code", sorted(HL_CODES))
+def test_cldr_medium_dates_in_every_language(code: str) -> None:
+    """A watch page's dateText is the UI locale's CLDR medium date (see localize/dates.py), here
+    rendered by Babel, independently of pageclean. In its own language each one reads to the
+    right day; without a language it is the right day or null, never another day. This covers
+    month words with combining marks (hi "मार्च", ta "மார்.") and numbered months (vi "thg 3")."""
+    from babel.dates import format_date
+
+    from pageclean.localize.catalog import _babel_locale
+
+    locale = _babel_locale(code)
+    if locale is None:
+        pytest.skip(f"Babel has no CLDR data for {code}")
+    for day in MEDIUM_DAYS:
+        shown = format_date(day, "medium", locale=locale)
+        assert parse_date(shown, code) == day, (shown, code)
+        assert parse_date(shown) in (day, None), (shown, "no language")

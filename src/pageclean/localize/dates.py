@@ -12,6 +12,11 @@ en-GB and de-DE). So most locales print a month word and only some a numeric dat
 
 The rules, each one there so that no date is a guess:
 
+- In a known language, the locale's own CLDR medium pattern is read first, as printed: its
+  literals (he "3 במרץ 2021", mn "2021 оны 3-р сарын 3", lv "2021. gada 3. marts") and its month
+  abbreviations (th "มี.ค.", vi "thg 3"). The rules below cover the rest, and every date read
+  without a language.
+
 - Month words are CLDR's names and abbreviations of the language *and of its regional variants*
   (en reads en-GB's "Sept", es-419 reads es's "sept."): detection may give the family's main code
   for a regional page, and a month word means the same month in every variant (no variant
@@ -33,6 +38,7 @@ The rules, each one there so that no date is a guess:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -52,7 +58,25 @@ MAX_WRAPPER_WORDS = 6
 _NUMERIC = re.compile(r"(?<![\w.])(\d{1,4})([./-]) ?(\d{1,2})\2 ?(\d{1,4})(?!\d)\.?")
 # CJK year/month/day markers (ja, zh, ko): "2021年3月3日", "2021년 3월 3일"
 _CJK = re.compile(r"(?<!\d)(\d{4}) ?[年년] ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]?")
-_WORD = re.compile(r"[^\W\d_]+\.?")
+
+
+def _marks() -> str:
+    """A regex class of the combining marks (categories M*) of the Basic Multilingual Plane."""
+    out, start, prev = [], None, None
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            out.append(f"\\u{start:04x}-\\u{prev:04x}" if prev != start else f"\\u{start:04x}")
+            start = None
+    return "".join(out)
+
+
+# A word: letters with the marks written on them (hi "मार्च" holds a virama and vowel signs,
+# which \w does not match), then an abbreviation mark: "." or Devanagari "॰" (hi "जन॰").
+_WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_marks()}])*[.\u0970]?")
 _NUM = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 _YEAR_LAST = ("dmy", "mdy")
 
@@ -66,7 +90,7 @@ class DateHit:
 
 
 def _key(word: str) -> str:
-    return word.casefold().rstrip(".")
+    return word.casefold().rstrip(".\u0970")
 
 
 @cache
@@ -94,6 +118,66 @@ def _own_month_words(code: str) -> dict[str, int]:
 
 
 @cache
+def _numbered_month_word(code: str) -> str | None:
+    """The word of a locale whose CLDR month names are that word and the month's number (vi
+    "thg 3", "tháng 3": CLDR vi medium date ``d MMM, y`` prints "3 thg 3, 2021"), as a regex
+    alternation of its spellings; None for every other locale."""
+    loc = _babel_locale(code)
+    if loc is None:
+        return None
+    words: set[str] = set()
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            names = loc.months.get(context, {}).get(width, {})
+            found = {re.fullmatch(rf"(\D+?) ?0?{month}", clean(name)) for month, name in names.items()}
+            if len(names) == 12 and None not in found and len({m[1] for m in found if m}) == 1:
+                words.add(next(iter(found))[1].casefold())  # type: ignore[index]
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or None
+
+
+@cache
+def _numbered_month_regex(code: str | None) -> re.Pattern[str] | None:
+    """'<word> <month number>' for the locale, or (None) for every locale that writes months so."""
+    codes = family(code) if code is not None else HL_CODES
+    words = {w for c in codes if (w := _numbered_month_word(c))}
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(sorted(words, key=len, reverse=True))}) ?(\d{{1,2}})(?!\d)",
+                      re.IGNORECASE)
+
+
+@cache
+def _numbered_month_language(word: str) -> str | None:
+    for code in sorted(HL_CODES, key=rank):
+        w = _numbered_month_word(code)
+        if w and re.fullmatch(w, word, re.IGNORECASE):
+            return code
+    return None
+
+
+def _months_in(text: str, code: str | None) -> list[tuple[int, int, int, str | None]]:
+    """Every month in the text, in order: (start, end, month, language), from month words and
+    from a numbered month (vi "thg 3")."""
+    found = []
+    for w in _WORD.finditer(text):
+        key = _key(w.group())
+        if code is not None:
+            month, language = month_words(code).get(key), code
+        else:
+            hits = _all_month_words().get(key)
+            month, language = (hits[0][1], hits[0][0]) if hits else (None, None)
+        if month is not None:
+            found.append((w.start(), w.end(), month, language))
+    rx = _numbered_month_regex(code)
+    if rx is not None:
+        for m in rx.finditer(text):
+            if 1 <= int(m[1]) <= 12:
+                word = text[m.start():m.start(1)].strip()
+                found.append((m.start(), m.end(), int(m[1]), code or _numbered_month_language(word)))
+    return sorted(found)
+
+
+@cache
 def month_words(code: str) -> dict[str, int]:
     """CLDR month names and abbreviations (format and stand-alone) -> month number, of the
     language and its regional variants ("sept" for en from en-GB); a word two variants read as
@@ -107,6 +191,63 @@ def month_words(code: str) -> dict[str, int]:
     for word in clashes:
         del out[word]
     return out
+
+
+_PATTERN_TOKEN = re.compile(r"'([^']*)'|(([A-Za-z])\3*)|(.)", re.DOTALL)
+
+
+@cache
+def _medium_regex(code: str) -> tuple[re.Pattern[str], dict[str, int]] | None:
+    """The locale's CLDR medium date pattern as a regex over cleaned text, with its month names
+    (casefolded) -> month: what YouTube prints, read as printed, literals included (he
+    "d בMMM y" -> "3 במרץ 2021", mn "y 'оны' MMM'ын' d" -> "2021 оны 3-р сарын 3", th/lo
+    abbreviations with inner dots "มี.ค."). None when Babel lacks the locale, the pattern is
+    numeric (``_numeric`` reads those) or it has a field we do not read (a weekday, an era)."""
+    loc = _babel_locale(code)
+    if loc is None:
+        return None
+    names: dict[str, int] = {}
+    parts: list[str] = []
+    for m in _PATTERN_TOKEN.finditer(loc.date_formats["medium"].pattern):
+        literal, field, letter, other = m[1], m[2], m[3], m[4]
+        if field:
+            if letter == "d":
+                parts.append(r"(?P<d>\d{1,2})")
+            elif letter == "y":
+                parts.append(r"(?P<y>\d{4})")
+            elif letter in "ML" and len(field) <= 2:
+                return None  # a numeric date: _numeric reads it, with the care its orders need
+            elif letter in "ML":
+                for width in ("abbreviated", "wide"):
+                    for context in ("format", "stand-alone"):
+                        for month, name in loc.months.get(context, {}).get(width, {}).items():
+                            names.setdefault(clean(name).casefold(), month)
+                alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                parts.append(rf"(?P<mon>{alternatives})")
+            else:
+                return None
+        else:
+            text = clean(literal if literal is not None else other) if (literal or other) else "'"
+            parts.append(" ?" if not text else " ?".join(re.escape(c) for c in text.replace(" ", "")))
+    body = "".join(parts).replace(" ? ?", " ?")
+    return re.compile(rf"(?<![\w.]){body}(?!\d)", re.IGNORECASE), names
+
+
+def _medium_date(text: str, code: str) -> DateHit | None:
+    """A date printed in the locale's own CLDR medium pattern (or a variant's): see _medium_regex."""
+    for c in family(code):
+        compiled = _medium_regex(c)
+        if compiled is None:
+            continue
+        rx, names = compiled
+        m = rx.search(text)
+        if m is None:
+            continue
+        month = names.get(m["mon"].casefold())
+        value = _safe_date(int(m["y"]), month, int(m["d"])) if month else None
+        if value is not None:
+            return DateHit(value, m.start(), m.end(), code)
+    return None
 
 
 @cache
@@ -164,6 +305,8 @@ def find_date(text: str, code: str | None) -> DateHit | None:
 
 
 def _first_date(text: str, code: str | None) -> DateHit | None:
+    if code is not None and (hit := _medium_date(text, code)) is not None:
+        return hit
     m = _CJK.search(text)
     if m is not None:
         value = _safe_date(int(m[1]), int(m[2]), int(m[3]))
@@ -195,22 +338,14 @@ def _with_month_word(text: str, code: str | None) -> DateHit | None:
     numbers = [(n.start(), n.end(), n.group()) for n in _NUM.finditer(text)]
     if len(numbers) < 2:
         return None
-    for w in _WORD.finditer(text):
-        key = _key(w.group())
-        if code is not None:
-            month, language = month_words(code).get(key), code
-        else:
-            found = _all_month_words().get(key)
-            month, language = (found[0][1], found[0][0]) if found else (None, None)
-        if month is None:
-            continue
-        days = [(min(abs(s - w.end()), abs(w.start() - e)), s, e, int(n)) for s, e, n in numbers
-                if len(n) <= 2 and 1 <= int(n) <= 31]
+    for ws, we, month, language in _months_in(text, code):
+        days = [(min(abs(s - we), abs(ws - e)), s, e, int(n)) for s, e, n in numbers
+                if len(n) <= 2 and 1 <= int(n) <= 31 and (e <= ws or s >= we)]
         days = [d for d in days if d[0] <= MAX_DAY_GAP]
         if not days:
             continue
         _, ds, de, day = min(days)
-        lo, hi = min(ds, w.start()), max(de, w.end())
+        lo, hi = min(ds, ws), max(de, we)
         years = [(min(abs(s - hi), abs(lo - e)), s, e, int(n)) for s, e, n in numbers
                  if len(n) == 4 and (e <= lo or s >= hi)]
         years = [y for y in years if y[0] <= MAX_YEAR_GAP]
