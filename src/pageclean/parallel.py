@@ -1,11 +1,12 @@
 """Processes for the CPU-bound part of a run, behind Prefect tasks that stay in the flow's process.
 
-Measured on 2 cores, 10,000 text dumps (benchmarks/bench_pipeline.py): Prefect's
-ProcessPoolTaskRunner and prefect-dask's DaskTaskRunner on a LocalCluster both run the whole task
-engine (API calls, state and log shipping) in every worker, and gained little or lost against one
-thread (393 and 276 pages/s against 353). Here the Prefect tasks run in threads of the flow process
+Why not Prefect's own runners: ProcessPoolTaskRunner and prefect-dask's DaskTaskRunner on a
+LocalCluster both run the whole task engine (API calls, state and log shipping) in every worker; in
+an early one-off comparison on 2 cores (not kept as a benchmark, so no figure is quoted here) they
+gained little or lost against one thread. Here the Prefect tasks run in threads of the flow process
 (cheap, and every batch is still a task in the UI) and each hands its batch to a process pool whose
-workers import the parsers and load the locale catalogs once (forkserver preload).
+workers import the parsers and load the locale catalogs once (forkserver preload). What this gives
+is measured by benchmarks/bench_core.py, bench_html.py and bench_pipeline.py (README, Measured).
 
 The flow starts the pool itself (``pool``), so ``pageclean run``, ``pageclean serve`` and a
 work-pool deployment all parse the same way.
