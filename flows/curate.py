@@ -57,8 +57,8 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 @task(name="plan", retries=2, retry_delay_seconds=2)  # I/O: a network filesystem can blip
-def plan(raw: str, curated: str, batch_size: int, max_bytes: int) -> Plan:
-    return plan_run(raw, curated, batch_size, max_bytes)
+def plan(raw: str, curated: str, batch_size: int, max_bytes: int, spread: int = 0) -> Plan:
+    return plan_run(raw, curated, batch_size, max_bytes, spread=spread)
 
 
 @task(name="curate-batch")
@@ -111,7 +111,11 @@ def curate(
         summary.recovered_files = store.recover(curated)
         if summary.recovered_files:
             logger.info("finished publishing %d files a killed run left", summary.recovered_files)
-        work = plan(raw, curated, batch_size, max_bytes)
+        # Batches parse in this machine's pool, unless the task runner ships them to a Dask cluster.
+        local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+        wanted = workers or parallel.default_workers()
+        # Locally, big folders get bigger batches while each process still has 4 (see plan_run).
+        work = plan(raw, curated, batch_size, max_bytes, 4 * wanted if local and wanted > 1 else 0)
         summary.files, summary.skipped_by_stat = work.files, work.skipped_by_stat
         summary.batches = len(work.batches)
         total_pages = sum(len(b) for b in work.batches)
@@ -119,9 +123,6 @@ def curate(
                     work.files, work.skipped_by_stat, total_pages, len(work.batches))
         _progress("pages", 0, total_pages)
         progress = create_progress_artifact(0.0, description="pages curated, percent")
-        # Batches parse in this machine's pool, unless the task runner ships them to a Dask cluster.
-        local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
-        wanted = workers or parallel.default_workers()
         with parallel.pool(wanted if local else 1, len(work.batches)) as processes:
             in_flight = processes + 1 if local else len(work.batches)  # one queued per busy process
             jobs = ((curate_batch, (raw, curated, run_id, n, items, max_bytes, now, pseudonymize_authors))

@@ -205,3 +205,27 @@ def test_big_pages_are_spread_over_batches_by_bytes(tmp_path):
         assert sum(item.file.size for item in batch) <= runner.DEFAULT_BATCH_BYTES
     small = plan_run(str(raw), str(tmp_path / "curated"), batch_size=200, batch_bytes=3_500_000)
     assert [len(b) for b in small.batches] == [3] * 13 + [1]
+
+
+def test_a_big_folder_gets_bigger_batches_while_every_process_keeps_four(tmp_path, monkeypatch):
+    """``spread`` (4 x the parsing processes) grows the byte limit to the bytes over ``spread``,
+    capped at MAX_BATCH_BYTES: fewer Prefect tasks, each process still busy to the end."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(48):  # distinct sizes: no two of them can be copies
+        (raw / f"watch_{i:02d}.html").write_bytes(b"x" * (1_000 + i))
+    curated = str(tmp_path / "curated")
+    total = sum(1_000 + i for i in range(48))
+    monkeypatch.setattr(runner, "MAX_BATCH_BYTES", 10**9)
+    plain = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500)
+    assert len(plain.batches) == 24  # 2 pages of ~1 KB under 2,500 bytes
+    spread = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500, spread=8)
+    assert 8 <= len(spread.batches) <= 9  # at most total / 8 bytes each, packed in listing order
+    assert all(sum(i.file.size for i in b) <= -(-total // 8) for b in spread.batches)
+    assert sorted(i.file.rel for b in spread.batches for i in b) == sorted(p.name for p in raw.iterdir())
+    monkeypatch.setattr(runner, "MAX_BATCH_BYTES", 5_000)  # the cap wins over total / spread
+    capped = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500, spread=8)
+    assert all(sum(i.file.size for i in b) <= 5_000 for b in capped.batches)
+    assert len(capped.batches) == 12  # 4 pages of 1,000-1,047 bytes under 5,000 bytes
+    small = plan_run(str(raw), curated, batch_size=200, batch_bytes=50_000, spread=8)
+    assert len(small.batches) == 1  # spread never shrinks a batch below batch_bytes

@@ -189,7 +189,7 @@ def _add_views_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_location_options(p: argparse.ArgumentParser) -> None:
-    from pageclean.runner import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES
+    from pageclean.runner import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, MAX_BATCH_BYTES
 
     p.add_argument("--raw", default="raw", metavar="DIR",
                    help="folder (or fsspec URL) of raw pages, read recursively (default: %(default)s)")
@@ -197,7 +197,8 @@ def _add_location_options(p: argparse.ArgumentParser) -> None:
                    help="folder (or fsspec URL) of the Parquet datasets, created if missing (default: %(default)s)")
     p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                    help=f"pages per Prefect task at most; a task also closes at "
-                   f"{DEFAULT_BATCH_BYTES // 2**20} MB of pages (default: %(default)s)")
+                   f"{DEFAULT_BATCH_BYTES // 2**20} MB of pages (up to {MAX_BATCH_BYTES // 2**20} MB when "
+                   "every process still gets 4 tasks) (default: %(default)s)")
     p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                    help="larger files are rejected as too_large, unread (default: %(default)s)")
 

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from pageclean import __version__
 from pageclean.chronology import DerivedTime, page_times
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
+from pageclean.extract.link_kinds import Citation
 from pageclean.extract.link_kinds import describe as describe_link
 from pageclean.extract.links import youtube_target
 from pageclean.extract.text_en import render_page_text_en
@@ -366,6 +367,14 @@ def time_columns(name: str, time: DerivedTime) -> dict[str, Any]:
             f"{name}_latest": time.latest}
 
 
+def _citation_columns(citation: Citation) -> dict[str, Any]:
+    """A link's citation fields as columns (dataclasses.asdict deep-copies: 5% of a text dump's time)."""
+    return {name: getattr(citation, name) for name in _CITATION_FIELDS}
+
+
+_CITATION_FIELDS = tuple(f.name for f in fields(Citation))
+
+
 def _rows(
     page: ParsedPage, page_id: str, fmt: str, encoding: str, repairs: list[str], meta: PageMeta,
     pseudonymize: Pseudonymizer | None = None,
@@ -432,7 +441,7 @@ def _rows(
          "truncated": lk.truncated, "origin": lk.origin, "display_text": lk.display_text,
          "linked_video_id": lk.linked_video_id, "linked_start_seconds": lk.linked_start_seconds,
          "comment_position": lk.comment_position, "video_id": video_id,
-         **asdict(describe_link(lk.url, partial=lk.partial))}
+         **_citation_columns(describe_link(lk.url, partial=lk.partial))}
         for i, lk in enumerate(page.links)
     ]
     seen: dict[tuple[str, str], int] = {}

@@ -24,10 +24,14 @@ from pageclean.pipeline import PageMeta, page_id_of, process_page, reject_row, s
 # 200 pages of ~20 KB is ~1 s of work: large enough that Prefect's per-task overhead (ms to
 # 100+ ms) is noise, small enough that progress moves and a crash loses little.
 DEFAULT_BATCH_SIZE = 200
-# A batch also closes at this many bytes: 16 MB of 1 MB watch pages is 16 pages, again about a
-# second of work, where 200 of them would be one task that keeps one core busy while the others
-# wait (issue 11). Text dumps reach 200 pages long before 16 MB.
+# A batch also closes at this many bytes, so that 200 watch pages of 1 MB are not one task that
+# keeps one core busy while the others wait (issue 11). Text dumps reach 200 pages long before.
 DEFAULT_BATCH_BYTES = 16 * 1024 * 1024
+# But 16 MB of watch pages is only ~0.2 s of work, and each Prefect task costs ~40 ms of CPU in
+# the API server and the flow (measured: 25 tasks for 400 pages of 1 MB took 1.1 s of the server's
+# CPU, 7 tasks 0.8 s). When a folder is big enough, batches grow, up to this, as long as every
+# parsing process still gets 4 of them (``plan_run``'s ``spread``).
+MAX_BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # a real watch page is 0.5-2 MB; 32 MB is a broken file
 
 def author_pseudonymizer() -> Pseudonymizer:
@@ -139,8 +143,10 @@ def run_batch(
                 else:
                     result_rows = process_page(data, meta, now, pseudonym, page_id).rows
 
-        valid_rows(result_rows)  # file names a filesystem could not decode, too (unread rejects)
         rejects = result_rows.get("rejects")
+        if rejects:  # a page's rows are valid already (process_page); a reject holds the file name,
+            valid_rows(result_rows)  # which a filesystem may not have decoded
+
         if rejects and rejects[0]["reason"] == item.read_again:
             report.still_rejected += 1  # the earlier run's reject row and state stand
             continue
@@ -196,7 +202,7 @@ def _retried(earlier: store.SeenFile, f: RawFile, max_bytes: int | None) -> bool
 
 
 def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int | None = None,
-             batch_bytes: int = DEFAULT_BATCH_BYTES) -> Plan:
+             batch_bytes: int = DEFAULT_BATCH_BYTES, spread: int = 0) -> Plan:
     """List the raw folder and keep what earlier runs have not curated (stat first, hash later).
 
     A file whose store reports no modification time (mtime 0) is never skipped by stat: it is read
@@ -207,6 +213,10 @@ def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int |
     one size go into one batch, so that the batch sees every copy of the same bytes and curates
     one (the others become ``duplicate`` rejects); a size shared by more files than one batch holds
     is split by a checksum of the bytes here, copies still together.
+
+    ``spread`` (the processes that will parse, times 4): raise ``batch_bytes``, up to
+    ``MAX_BATCH_BYTES``, to the bytes to read over ``spread``, so a big folder makes fewer, larger
+    tasks while every process still gets several.
     """
     seen = store.load_seen(curated_root)
     curated_by_size: dict[int, dict[str, str]] = defaultdict(dict)  # size -> page_id -> path
@@ -239,6 +249,9 @@ def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int |
             units.append(by_size.setdefault(f.size, [item]))
     for unit in units:  # of two paths to the same bytes, the real file is the original, not a link to it
         unit.sort(key=lambda item: item.file.via_link)
+    if spread > 0:
+        total = sum(_bytes(item) for unit in units for item in unit)
+        batch_bytes = max(batch_bytes, min(MAX_BATCH_BYTES, -(-total // spread)))
     raw = open_root(raw_root)
     batches: list[list[WorkItem]] = []
     current: list[WorkItem] = []
