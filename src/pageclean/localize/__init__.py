@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ._text import clean
 from .catalog import HL_CODES, UNIT_SECONDS, load_catalog
@@ -150,7 +151,13 @@ def match_label(
     True
     """
     code = _resolve(language)
-    kind_set = frozenset(kinds) if kinds is not None else None
+    return _match_label(line, code, frozenset(kinds) if kinds is not None else None)
+
+
+@lru_cache(maxsize=65536)
+def _match_label(line: str, code: str | None, kind_set: frozenset[str] | None) -> Label | None:
+    # A Label is frozen, so one can be shared. UI lines repeat on every page ("Reply", "1 like",
+    # "3 years ago"): a text dump asks ~180 times per page, mostly for lines seen before.
     hits = match_all(line, code, kind_set)
     if not hits:
         if kind_set is None or "date" in kind_set:
@@ -334,7 +341,7 @@ def clear_caches() -> None:
     import sys
 
     for name, module in list(sys.modules.items()):
-        if name.startswith(__name__ + "."):
+        if name == __name__ or name.startswith(__name__ + "."):
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)) and getattr(
                     value, "__module__", "").startswith(__name__):

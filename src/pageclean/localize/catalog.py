@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
@@ -116,6 +116,7 @@ _FIXED_CATEGORY_COUNT = {"one": 1, "two": 2}
 WORD_PUNCTUATION = ".,:;!?()[]{}«»\"'·•…"
 
 
+@lru_cache(maxsize=1024)
 def normalize_language(code: str | None) -> str | None:
     """Map any spelling of a language tag to a YouTube hl code, or None if unsupported."""
     if not code:

@@ -280,5 +280,10 @@ def _edges(code: str | None) -> tuple[frozenset[str], frozenset[str], frozenset[
 
 def clear_line_caches() -> None:
     """Forget every per-line result (the catalogs stay): for benchmarks of unseen pages."""
+    import sys
+
     match_all.cache_clear()
     prepare.cache_clear()
+    package = sys.modules.get(__name__.rpartition(".")[0])
+    if package is not None and hasattr(package, "_match_label"):  # match_label's own cache
+        package._match_label.cache_clear()
