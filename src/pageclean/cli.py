@@ -9,8 +9,9 @@ import os
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 EPILOG = textwrap.dedent(
     """\
@@ -283,65 +284,76 @@ def _run(args: argparse.Namespace, started: float) -> int:
     from rich.console import Console
 
     err = Console(stderr=True, soft_wrap=True)
-    if args.pseudonymize_authors:
-        from pageclean.errors import ConfigError
-        from pageclean.runner import author_pseudonymizer
 
-        try:
-            author_pseudonymizer()
-        except ConfigError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            return 1
-    problem = _check_locations(args.raw, args.curated, lock=args.wait <= 0)
+    def start():
+        import flows.curate as flow_module
+
+        return flow_module, lambda: flow_module.run_curate(
+            workers=args.workers, dask_address=args.dask_address,
+            raw=args.raw, curated=args.curated, batch_size=args.batch_size,
+            max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+            pseudonymize_authors=args.pseudonymize_authors,
+        )
+
+    code, summary = _drive_flow(args, err, start, "nothing half-written is visible; the next run picks up.")
+    if summary is not None:
+        from pageclean.report import render_summary
+
+        Console().print(render_summary(summary, args.curated, time.monotonic() - started))
+    return code
+
+
+def _drive_flow(args: argparse.Namespace, err, start: Callable[[], tuple[Any, Callable[[], Any]]],
+                interrupted: str) -> tuple[int, Any]:
+    """What `run` and `reprocess` share around their flow: the checks that need no Prefect, the
+    early start of the server and the parsers, the progress bar, and one line (no traceback) for
+    every way it can fail. ``start`` imports the flow's module (after the early start, which it
+    overlaps) and gives it with the call that runs the flow. Returns (exit code, the flow's
+    summary or None)."""
+    from pageclean.errors import ConfigError, CuratedLockedError
+
+    problem = _pseudonym_problem() if args.pseudonymize_authors else None
+    problem = problem or _check_locations(args.raw, args.curated, lock=args.wait <= 0)
     if problem:
         err.print(f"[red]error:[/] {problem}", highlight=False)
-        return 1
-    curated = args.curated
+        return 1, None
     _quiet_prefect(args.verbose)
     from pageclean.apiserver import ServerStartError
 
     try:
-        server = _start_early(args)  # before the imports below, which it overlaps
+        server = _start_early(args)  # before the flow's imports, which it overlaps
     except ServerStartError as exc:
         err.print(f"[red]error:[/] {exc}; nothing was read or written.")
-        return 1
+        return 1, None
 
-    import flows.curate as flow_module
-    from pageclean.errors import CuratedLockedError
-    from pageclean.report import ProgressBar, render_summary
+    flow_module, run_flow = start()
+    from pageclean.report import ProgressBar
 
     logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForOwnErrors())
     bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
     flow_module.progress_hook = bar.update if bar else None
     try:
         with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose), _prefect_api(server):
-            summary = flow_module.run_curate(
-                workers=args.workers, dask_address=args.dask_address,
-                raw=args.raw, curated=args.curated, batch_size=args.batch_size,
-                max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
-                pseudonymize_authors=args.pseudonymize_authors,
-            )
+            return 0, run_flow()
     except ServerStartError as exc:
         err.print(f"[red]error:[/] {exc}; nothing was read or written.")
         if exc.log:
             err.print(exc.log, markup=False, highlight=False)
-        return 1
-    except CuratedLockedError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        return 1
+        return 1, None
+    except (CuratedLockedError, ConfigError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return 1, None
     except KeyboardInterrupt:
-        err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run picks up.")
-        return 130
+        err.print(f"[yellow]interrupted:[/] {interrupted}")
+        return 130, None
     except Exception as exc:  # the run itself failed (disk full, permissions): say so, no traceback
         err.print(f"[red]error:[/] {_failure(exc)}", highlight=False)
-        return 1
+        return 1, None
     finally:
         if bar:
             bar.stop()
         if server is not None:
             server.release()  # (a run that dies before this releases it with its process)
-    Console().print(render_summary(summary, curated, time.monotonic() - started))
-    return 0
 
 
 def _failure(exc: BaseException) -> str:
@@ -361,58 +373,26 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
     """`pageclean reprocess`: the run's start-up and error handling around the reprocess flow."""
     from rich.console import Console
 
-    from pageclean.errors import ConfigError, CuratedLockedError
-
     err = Console(stderr=True, soft_wrap=True)
-    problem = _pseudonym_problem() if args.pseudonymize_authors else None
-    problem = problem or _check_locations(args.raw, args.curated, lock=args.wait <= 0)
-    if problem:
-        err.print(f"[red]error:[/] {problem}", highlight=False)
-        return 1
-    _quiet_prefect(args.verbose)
-    from pageclean.apiserver import ServerStartError
 
-    try:
-        server = _start_early(args)
-    except ServerStartError as exc:
-        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
-        return 1
+    def start():
+        import flows.reprocess as flow_module
 
-    import flows.reprocess as flow_module
-    from pageclean.report import ProgressBar
-    from pageclean.report_reprocess import render_summary
+        return flow_module, lambda: flow_module.run_reprocess(
+            workers=args.workers, dask_address=args.dask_address,
+            raw=args.raw, curated=args.curated, batch_size=args.batch_size,
+            max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
+            pseudonymize_authors=args.pseudonymize_authors,
+            every=args.every, where=args.where, path_glob=args.path_glob,
+        )
 
-    logging.getLogger("prefect.flow_runs").addFilter(_NoTracebackForOwnErrors())
-    bar = None if args.quiet or not err.is_terminal else ProgressBar(err)
-    flow_module.progress_hook = bar.update if bar else None
-    try:
-        with _silence_shutdown_noise(), _prefect_errors_off_terminal(args.verbose), _prefect_api(server):
-            summary = flow_module.run_reprocess(
-                workers=args.workers, dask_address=args.dask_address,
-                raw=args.raw, curated=args.curated, batch_size=args.batch_size,
-                max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
-                pseudonymize_authors=args.pseudonymize_authors,
-                every=args.every, where=args.where, path_glob=args.path_glob,
-            )
-    except ServerStartError as exc:
-        err.print(f"[red]error:[/] {exc}; nothing was read or written.")
-        return 1
-    except (CuratedLockedError, ConfigError) as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
-        return 1
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted:[/] nothing half-written is visible; the next run finishes or undoes it.")
-        return 130
-    except Exception as exc:
-        err.print(f"[red]error:[/] {_failure(exc)}", highlight=False)
-        return 1
-    finally:
-        if bar:
-            bar.stop()
-        if server is not None:
-            server.release()
-    Console().print(render_summary(summary, time.monotonic() - started))
-    return 0
+    code, summary = _drive_flow(args, err, start,
+                                "nothing half-written is visible; the next run finishes or undoes it.")
+    if summary is not None:
+        from pageclean.report_reprocess import render_summary
+
+        Console().print(render_summary(summary, time.monotonic() - started))
+    return code
 
 
 def _start_early(args: argparse.Namespace):
