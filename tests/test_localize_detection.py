@@ -116,3 +116,18 @@ def test_variants_that_tie_without_their_base_give_the_family_main_code() -> Non
     det = detect(["1,2 mil vistas", "3,4 mil vistas"])
     assert det.language == "es" and set(det.tied) == {"es-419", "es-US"}
     assert decide_language([("es-US", "hl")], ["1,2 mil vistas", "3,4 mil vistas"])[0] == "es-US"
+
+
+def test_a_tie_across_language_families_is_no_language():
+    """ja and zh print "3年前" alike, ms and id "3 tahun yang lalu" (NewPipeExtractor's
+    timeago-parser overview records both pairs): with nothing else on the page, no language is
+    the right answer, with the tie as the reason, never one of them by a default order. A page's
+    hl still decides among the tied languages."""
+    for lines, expected in ((["3年前", "5年前"], {"ja", "zh-CN", "zh-TW", "zh-HK"}),
+                            (["3 tahun yang lalu", "3 jam yang lalu"], {"ms", "id"})):
+        detection = detect(lines)
+        assert detection.language is None
+        assert detection.reason and detection.reason.startswith("tie between")
+        assert set(detection.tied) == expected
+        for hl in sorted(expected):
+            assert decide_language([(hl, "the request")], lines)[0] == hl

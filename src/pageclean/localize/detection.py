@@ -7,7 +7,8 @@ several do, a language whose data file spells the line in exactly its letter cas
 alone (Norwegian "For 2 timer siden", Danish "for 2 timer siden"). The language with most votes
 wins. Languages the labels cannot tell apart are a tie: the family's main code wins (en over
 en-GB, hr over bs), the tie is the first line of the evidence and ``Detection.tied`` lists the
-others, so a caller with an ``hl`` hint can let it decide.
+others, so a caller with an ``hl`` hint can let it decide. A tie between languages of different
+families (ja and zh on "3年前" alone) is no language, with the tie as the reason: never a guess.
 """
 
 from __future__ import annotations
@@ -64,18 +65,18 @@ def _decided(votes: Counter[str]) -> bool:
     return top[0][1] - (top[1][1] if len(top) > 1 else 0) >= DECISIVE_LEAD
 
 
-def _winner(tied: list[str]) -> tuple[str, str]:
-    """(the language chosen among tied ones, how): the best-ranked one's family main code if
-    that is among them, else the best-ranked one."""
+def _winner(tied: list[str]) -> tuple[str | None, str]:
+    """(the language chosen among tied ones, how): their family's main code when they are one
+    family (es-419 and es-US alike: es; bs and hr: hr); None when they are languages of different
+    families printing the labels alike (ja and zh "3年前", ms and id "3 tahun yang lalu"): a
+    default order would be a guess, and a page's ``hl`` can still decide (decide_language)."""
     first = tied[0]
     main = FAMILY_MAIN.get(first, first)
     if len(tied) == 1:
         return first, first
-    if all(FAMILY_MAIN.get(t, t) == main for t in tied):  # es-419 and es-US alike: es
+    if all(FAMILY_MAIN.get(t, t) == main for t in tied):
         return main, f"{main}, the main code of its family"
-    if main in tied:
-        return main, f"{main}, the main code of {first}'s family, by the default order"
-    return first, f"{first} by the default order (more common YouTube UI language first)"
+    return None, "none: languages of different families print these labels alike"
 
 
 def detect(text: str | Iterable[str]) -> Detection:
@@ -97,7 +98,10 @@ def detect(text: str | Iterable[str]) -> Detection:
     tied = sorted((lang for lang, v in votes.items() if v == best), key=rank)
     winner, how = _winner(tied)
     others = tuple(t for t in tied if t != winner)
-    evidence = list(dict.fromkeys(voters.get(winner) or voters[tied[0]]))[:MAX_EVIDENCE]
+    evidence = list(dict.fromkeys(voters.get(winner or "") or voters[tied[0]]))[:MAX_EVIDENCE]
+    if winner is None:
+        tie = f"tie between {', '.join(tied)} on {best} label(s); chose {how}"
+        return Detection(None, (tie, *evidence), tie, others)
     if others:
         evidence.insert(0, f"tie with {', '.join(others)} on {best} label(s); chose {how}")
     return Detection(winner, tuple(evidence), None, others)
