@@ -217,3 +217,23 @@ def test_serve_takes_runs_production_options(tmp_path, monkeypatch):
     assert seen["spec"]["parameters"] == {
         "raw": str(tmp_path / "raw"), "curated": str(tmp_path / "cur"), "batch_size": 50,
         "max_bytes": 1000, "lock_wait_seconds": 5.0, "pseudonymize_authors": True, "workers": 3}
+
+
+def test_prefect_internal_service_failures_stay_off_stderr(tmp_path):
+    """A refused run once printed Prefect's "Service 'EventsWorker' failed with 2 pending items"
+    after its one-line message (seen in test_concurrency): prefect._internal logs on a logger of
+    its own that does not propagate. Without -v the run keeps it off stderr; with -v it shows."""
+    script = (
+        "import logging, sys\n"
+        "from pageclean.cli import _quiet_prefect\n"
+        "_quiet_prefect(verbose=sys.argv[1] == 'v')\n"
+        "from prefect.logging.configuration import setup_logging\n"
+        "setup_logging()\n"
+        "logging.getLogger('prefect._internal.concurrency').error(\"Service 'EventsWorker' failed\")\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    quiet, verbose = (subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True,
+                                     env=env, timeout=120) for mode in ("q", "v"))
+    assert quiet.returncode == 0 and "EventsWorker" not in quiet.stderr, quiet.stderr
+    assert "EventsWorker" in verbose.stderr

@@ -245,6 +245,9 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # Prefect's internal services (event and log shipping) report their own failures on a logger
+    # of their own that does not propagate: with -v they show, otherwise they are not the user's.
+    os.environ.setdefault("PREFECT_INTERNAL_LOGGING_LEVEL", "ERROR" if verbose else "CRITICAL")
     # The flow's own logs reach the temporary server's database; stop them being echoed twice.
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
@@ -637,9 +640,11 @@ class _silence_shutdown_noise:
 
     def __exit__(self, *exc: object) -> None:
         # Prefect's queue services log under their class names ("EventsWorker - Still processing items")
-        # while they drain at exit: noise after pageclean's own one-line message or summary.
-        for name in ("prefect", "prefect.server", "prefect.events", "uvicorn", "httpx", "EventsWorker",
-                     "APILogWorker"):
+        # while they drain at exit, and prefect._internal (its own level, not propagated) says "Service
+        # 'EventsWorker' failed with 2 pending items" when a refused run's server is gone: noise after
+        # pageclean's own one-line message or summary.
+        for name in ("prefect", "prefect._internal", "prefect.server", "prefect.events", "uvicorn", "httpx",
+                     "EventsWorker", "APILogWorker"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
