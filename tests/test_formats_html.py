@@ -472,20 +472,22 @@ def test_rendered_page_ignores_stale_initial_data():
     assert any("Ab3dEf6hIj0" in w for w in page.warnings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a mix/playlist yt-lockup-view-model in the rendered sidebar is not told apart "
-    "from a video (the DOM carries no contentType); it becomes a related video",
-)
-def test_rendered_playlist_lockup_is_skipped():
-    """A rendered playlist lockup (href with list=) is not a related video."""
-    playlist = (
-        '<yt-lockup-view-model class="lockup"><div><a href="/watch?v=Lck4pVwM002&amp;list=RDabc">'
-        '<a class="yt-lockup-metadata-view-model-wiz__title">Mix – Kanal B</a></a></div>'
-        "</yt-lockup-view-model>"
-    )
-    html = RENDERED.replace("</div></ytd-watch-next-secondary", playlist + "</div></ytd-watch-next-secondary")
-    assert len(parse_html(html).related) == 2
+@pytest.mark.parametrize("lockup", [
+    # a mix: its link opens the list
+    '<yt-lockup-view-model class="lockup"><div><a href="/watch?v=Lck4pVwM002&amp;list=RDabc&amp;start_radio=1">'
+    '<a class="yt-lockup-metadata-view-model-wiz__title">Mix – Kanal B</a></a></div></yt-lockup-view-model>',
+    # a playlist whose link names only its first video: the collection thumbnail says it
+    '<yt-lockup-view-model class="lockup"><div><yt-collection-thumbnail-view-model></yt-collection-thumbnail-view-model>'
+    '<a href="/watch?v=Lck4pVwM002"><a class="yt-lockup-metadata-view-model-wiz__title">Kanal B: alle Folgen</a>'
+    "</a></div></yt-lockup-view-model>",
+])
+def test_rendered_playlist_lockup_is_skipped(lockup):
+    """A rendered playlist or mix lockup (a list= link, or a collection thumbnail, which the JSON's
+    lockups have exactly where contentType is a playlist) is not a related video."""
+    html = RENDERED.replace("</div></ytd-watch-next-secondary", lockup + "</div></ytd-watch-next-secondary")
+    related = parse_html(html).related
+    assert len(related) == 2
+    assert "Lck4pVwM002" not in {r.video_id for r in related}
 
 
 # --- invariants --------------------------------------------------------------------------------

@@ -135,6 +135,16 @@ def _meta_itemprop(soup: BeautifulSoup, name: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _opens_a_list(href: object) -> bool:
+    """The link plays a list (a playlist, or a mix: ``/watch?v=ID&list=RDID``), not one video."""
+    if not isinstance(href, str) or "list=" not in href:
+        return False
+    try:
+        return bool(parse_qs(urlsplit(urljoin(sel.YOUTUBE_ORIGIN, href)).query).get("list"))
+    except ValueError:
+        return False
+
+
 def _video_id_from_href(href: object) -> str | None:
     if not isinstance(href, str) or ("v=" not in href and "youtu.be" not in href):
         return None
@@ -501,6 +511,8 @@ def _rendered_related(soup: BeautifulSoup) -> list[ds.RawRelated]:
             p.strip() for row in (rows[1:] if channel else rows) for p in re.split(r"\s*[•·]\s*", row) if p.strip()
         ]
         link = node.select_one(q["watch_link"])
+        if node.select_one(q["lockup_collection"]) or _opens_a_list(link.get("href") if link else None):
+            continue  # a playlist or mix in the sidebar: the JSON's contentType would say PLAYLIST
         durations = [t for b in node.select(q["lockup_duration"][0]) if (t := _text(b))]
         out.append(
             ds.RawRelated(

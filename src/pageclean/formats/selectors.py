@@ -330,6 +330,11 @@ RENDERED = {
     "lockup_title": ("[class*='lockup-metadata-view-model'][class*='__title']", "h3"),
     "lockup_rows": "[class*='content-metadata-view-model'][class*='__metadata-row']",
     "lockup_duration": ("[class*='badge-shape'][class*='__text']",),
+    # A lockup of a collection (playlist, mix, album), not a video: InnerTube gives its
+    # contentImage as a collectionThumbnailViewModel where a video has a thumbnailViewModel
+    # (LuanRT/YouTube.js @ acc908a4edbd8967d1017a25ac186e9bdb0d4e39 : src/parser/classes/
+    # LockupView.ts), rendered as the element of the same name; its link opens the list (list=).
+    "lockup_collection": "yt-collection-thumbnail-view-model, [class*='collection-thumbnail-view-model']",
     "watch_link": "a[href*='watch?v=']",
 }
 # Query parameter of a comment's permalink (``/watch?v=ID&lc=COMMENT_ID``).
