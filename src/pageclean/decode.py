@@ -194,7 +194,10 @@ def _checked(decoded: Decoded, data: bytes) -> Decoded:
     text = decoded.text
     sample = text[:DETECT_SAMPLE_BYTES]
     _refuse_controls(sample.encode("utf-8", "surrogatepass"), len(sample))
-    if "\x00" in text:
+    # A NUL character comes from a NUL byte in every encoding but UTF-16/32, and bytes search it
+    # ~10x faster than a 1 MB str whose characters are 2 or 4 bytes wide.
+    wide = decoded.encoding.startswith(("utf-16", "utf-32"))
+    if (wide or b"\x00" in data) and "\x00" in text:
         decoded.text = text.replace("\x00", "")
         decoded.repairs.append("removed NUL characters")
     if not decoded.text or decoded.text.isspace():

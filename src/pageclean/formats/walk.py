@@ -101,13 +101,15 @@ def collect(root: object) -> Collected:
     comment_old, comment_vm = sel.COMMENT_OLD, sel.COMMENT_VIEW_MODEL
     stack: list[object] = [root]
     pop, push = stack.pop, stack.append
+    # Parsed JSON holds plain dicts and lists: exact type tests are the walk's hot path.
     while stack:
         node = pop()
-        if isinstance(node, dict):
+        if type(node) is dict:
             children: list[object] = []
             replies = None
             for key, value in node.items():
-                if isinstance(value, dict):
+                kind = type(value)
+                if kind is dict:
                     if key in wanted:
                         by_key.setdefault(key, []).append(value)
                         if key in leaves:
@@ -120,7 +122,7 @@ def collect(root: object) -> Collected:
                         continue
                     elif key in pruned:
                         continue
-                elif not isinstance(value, list) or key in pruned:
+                elif kind is not list or key in pruned:
                     continue
                 if key == "replies":
                     replies = value
@@ -132,7 +134,7 @@ def collect(root: object) -> Collected:
                 push(child)
         else:  # a list: only dicts and lists were pushed
             for item in reversed(node):  # type: ignore[call-overload]
-                if isinstance(item, dict | list):
+                if type(item) is dict or type(item) is list:
                     push(item)
     return out
 
