@@ -108,7 +108,9 @@ LINKS = pa.schema(
     [
         _PAGE_ID,
         _f("position", pa.int32(), _POSITION, False),
-        _f("url", pa.string(), "absolute http(s) URL (redirects unwrapped)", False),
+        _f("url", pa.string(), "absolute http(s) URL (redirects unwrapped); text without a scheme is a link "
+           "only by the rule in extract/data/display_urls.toml (it has a path, or www., or a common web "
+           "TLD that is no file extension: not ASP.NET, README.md)", False),
         _f("domain", pa.string(), "host without www.", False),
         _f("label", pa.string(), "the reference line above the link, or the text before it"),
         _f("truncated", pa.bool_(), "the page showed the URL cut with '...'", False),
