@@ -291,12 +291,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
     def start():
         import flows.curate as flow_module
 
-        return flow_module, lambda: flow_module.run_curate(
-            workers=args.workers, dask_address=args.dask_address,
-            raw=args.raw, curated=args.curated, batch_size=args.batch_size,
-            max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
-            pseudonymize_authors=args.pseudonymize_authors,
-        )
+        return flow_module, lambda: flow_module.run_curate(**_flow_options(args))
 
     code, summary = _drive_flow(args, err, start, "nothing half-written is visible; the next run picks up.")
     if summary is not None:
@@ -304,6 +299,13 @@ def _run(args: argparse.Namespace, started: float) -> int:
 
         Console().print(render_summary(summary, args.curated, time.monotonic() - started))
     return code
+
+
+def _flow_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options `run` and `reprocess` share, as the flows' parameters."""
+    return {"workers": args.workers, "dask_address": args.dask_address, "raw": args.raw,
+            "curated": args.curated, "batch_size": args.batch_size, "max_bytes": args.max_bytes,
+            "lock_wait_seconds": args.wait, "pseudonymize_authors": args.pseudonymize_authors}
 
 
 def _drive_flow(args: argparse.Namespace, err, start: Callable[[], tuple[Any, Callable[[], Any]]],
@@ -382,12 +384,7 @@ def _reprocess(args: argparse.Namespace, started: float) -> int:
         import flows.reprocess as flow_module
 
         return flow_module, lambda: flow_module.run_reprocess(
-            workers=args.workers, dask_address=args.dask_address,
-            raw=args.raw, curated=args.curated, batch_size=args.batch_size,
-            max_bytes=args.max_bytes, lock_wait_seconds=args.wait,
-            pseudonymize_authors=args.pseudonymize_authors,
-            every=args.every, where=args.where, path_glob=args.path_glob,
-        )
+            **_flow_options(args), every=args.every, where=args.where, path_glob=args.path_glob)
 
     code, summary = _drive_flow(args, err, start,
                                 "nothing half-written is visible; the next run finishes or undoes it.")
