@@ -78,10 +78,15 @@ def publish(curated: str, run_id: str) -> int:
 def publish_artifacts(summary: RunSummary) -> None:
     from pageclean.report import markdown_summary, rejects_table
 
-    create_markdown_artifact(markdown_summary(summary), key="pageclean-summary",
-                             description="What the run read, accepted and rejected")
-    create_table_artifact(rejects_table(summary) or [{"reason": "-", "pages": 0, "meaning": "no rejects"}],
-                          key="pageclean-rejects", description="Rejected pages by reason")
+    create_artifacts(markdown_summary(summary), rejects_table(summary),
+                     "What the run read, accepted and rejected", "Rejected pages by reason")
+
+
+def create_artifacts(markdown: str, rejects: list[dict], summary_about: str, rejects_about: str) -> None:
+    """The two artifacts every pageclean flow leaves in Prefect: its summary and its rejects by reason."""
+    create_markdown_artifact(markdown, key="pageclean-summary", description=summary_about)
+    create_table_artifact(rejects or [{"reason": "-", "pages": 0, "meaning": "no rejects"}],
+                          key="pageclean-rejects", description=rejects_about)
 
 
 # The flow's own task runner, also under `pageclean serve` and a work-pool worker: batch tasks in

@@ -15,15 +15,13 @@ from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
-    create_markdown_artifact,
     create_progress_artifact,
-    create_table_artifact,
     update_progress_artifact,
 )
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.curate import _submit_bounded, task_runner_for
+from flows.curate import _submit_bounded, create_artifacts, task_runner_for
 from pageclean import parallel
 from pageclean import reprocess as lib
 from pageclean.io import curated as store
@@ -61,10 +59,9 @@ def publish(curated: str, job_id: str) -> int:
 def publish_artifacts(summary: lib.ReprocessSummary) -> None:
     from pageclean.report_reprocess import markdown_summary, rejects_table
 
-    create_markdown_artifact(markdown_summary(summary), key="pageclean-summary",
-                             description="What the reprocess replaced and what changed")
-    create_table_artifact(rejects_table(summary) or [{"reason": "-", "pages": 0, "meaning": "no rejects"}],
-                          key="pageclean-rejects", description="Reprocessed pages that are rejects, by reason")
+    create_artifacts(markdown_summary(summary), rejects_table(summary),
+                     "What the reprocess replaced and what changed",
+                     "Reprocessed pages that are rejects, by reason")
 
 
 # Batch tasks in threads of the flow's process handing their pages to the pool, as in ``curate``.
