@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -108,3 +109,24 @@ def ratio_line(what: str, floor_s: float, net_s: float, cores: int, n: int) -> s
     return (f"{what}: {n:,} pages; floor {floor_s:.2f} s ({n / floor_s:,.0f} pages/s, x{cores} cores = "
             f"{n * cores / floor_s:,.0f}); pipeline net {net_s:.2f} s ({n / net_s:,.0f} pages/s); "
             f"ratio {floor_s / (net_s * cores):.2f} x floor")
+
+
+def end_to_end(what: str, unit: str, corpus: Callable[[Path, int], object], pattern: str,
+               floor_page: Callable[[Path], None], n: int, repeat: int) -> None:
+    """Part "end to end" of bench_core and bench_html: ``corpus`` writes ``n`` distinct pages, the
+    floor runs over them, ``pageclean run`` on them and on one page gives the net time; prints the
+    run's times and the ratio line."""
+    cores = os.cpu_count() or 1
+    tmp = Path(tempfile.mkdtemp(prefix="pageclean-bench-"))
+    try:
+        raw = tmp / "raw"
+        corpus(raw, n)
+        files = sorted(raw.rglob(pattern))
+        one = one_page_folder(files, tmp / "raw-1")
+        floor_s = floor_seconds(files, floor_page)
+        run = net_run_seconds(raw, one, tmp, repeat)
+        print(f"pageclean run: {run['wall_n']:.1f} s wall / {run['flow_n']:.1f} s in the flow on {n:,} {unit}s, "
+              f"{run['wall_1']:.1f} s / {run['flow_1']:.1f} s on 1")
+        print(ratio_line(f"{what}, {cores} cores", floor_s, run["net"], cores, n))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

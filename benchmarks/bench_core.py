@@ -11,7 +11,6 @@ The floor is read + decode + ``ftfy.fix_text`` of each page, one process. Two pa
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import ftfy
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _corpus import text_corpus
-from _ratio import floor_seconds, net_run_seconds, one_page_folder, ratio_line, text_floor_page
+from _ratio import end_to_end, text_floor_page
 
 from pageclean.pipeline import PageMeta, process_page
 
@@ -53,23 +52,6 @@ def in_process(n: int) -> None:
           f"ratio {best_floor / best_core:.2f} x floor")
 
 
-def end_to_end(n: int, repeat: int) -> None:
-    cores = os.cpu_count() or 1
-    tmp = Path(tempfile.mkdtemp(prefix="pageclean-bench-core-"))
-    try:
-        raw = tmp / "raw"
-        text_corpus(raw, n)
-        files = sorted(raw.rglob("*.txt"))
-        one = one_page_folder(files, tmp / "raw-1")
-        floor_s = floor_seconds(files, text_floor_page)
-        run = net_run_seconds(raw, one, tmp, repeat)
-        print(f"pageclean run: {run['wall_n']:.1f} s wall / {run['flow_n']:.1f} s in the flow on {n:,} dumps, "
-              f"{run['wall_1']:.1f} s / {run['flow_1']:.1f} s on 1")
-        print(ratio_line(f"text dumps, {cores} cores", floor_s, run["net"], cores, n))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="distinct dumps for the end-to-end part")
@@ -78,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     in_process(300)
     if not args.no_run:
-        end_to_end(args.pages, args.repeat)
+        end_to_end("text dumps", "dump", text_corpus, "*.txt", text_floor_page, args.pages, args.repeat)
 
 
 if __name__ == "__main__":

@@ -12,18 +12,15 @@ Three parts, each printed with its ratio last:
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _corpus import WATCH_HTML, html_corpus
-from _ratio import floor_seconds, html_floor_bytes, html_floor_page, net_run_seconds, one_page_folder, ratio_line
+from _ratio import end_to_end, html_floor_bytes, html_floor_page
 
 from pageclean.errors import RejectError
 from pageclean.formats.html import parse_html
@@ -80,23 +77,6 @@ def in_process(n: int) -> None:
           f"process_page {best_core / n * 1000:.2f} ms/page; ratio {best_floor / best_core:.2f} x floor")
 
 
-def end_to_end(n: int, repeat: int) -> None:
-    cores = os.cpu_count() or 1
-    tmp = Path(tempfile.mkdtemp(prefix="pageclean-bench-html-"))
-    try:
-        raw = tmp / "raw"
-        html_corpus(raw, n)
-        files = sorted(raw.glob("*.html"))
-        one = one_page_folder(files, tmp / "raw-1")
-        floor_s = floor_seconds(files, html_floor_page)
-        run = net_run_seconds(raw, one, tmp, repeat)
-        print(f"pageclean run: {run['wall_n']:.1f} s wall / {run['flow_n']:.1f} s in the flow on {n} pages, "
-              f"{run['wall_1']:.1f} s / {run['flow_1']:.1f} s on 1 page")
-        print(ratio_line(f"served 1 MB watch pages, {cores} cores", floor_s, run["net"], cores, n))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="timed runs per fixture")
@@ -107,7 +87,7 @@ def main() -> None:
     per_fixture(args.rounds)
     in_process(min(args.pages, 100))
     if not args.no_run:
-        end_to_end(args.pages, args.repeat)
+        end_to_end("served 1 MB watch pages", "page", html_corpus, "*.html", html_floor_page, args.pages, args.repeat)
 
 
 if __name__ == "__main__":
