@@ -322,3 +322,19 @@ def test_future_relative_time_is_negative(text: str, language: str | None, engli
     """A scheduled premiere's 'in 2 hours' (CLDR future patterns) is an age of minus two hours."""
     assert parse_relative_age(text, language) == -timedelta(hours=2)
     assert match_label(text, language).english == english  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("module", [
+    "pageclean.localize", "pageclean.localize.catalog", "pageclean.localize.dates",
+    "pageclean.localize.numbers", "pageclean.localize.labels", "pageclean.localize.reading",
+    "pageclean.decode", "pageclean.chronology", "pageclean.identity",
+    "pageclean.extract.links", "pageclean.extract.link_kinds", "pageclean.extract.chapters",
+    "pageclean.formats.jsonscript", "pageclean.formats.walk", "pageclean.formats.display",
+])
+def test_docstring_examples(module):
+    """The docstring examples the README points to run as written (two had gone stale: an Arabic
+    age spelled as no YouTube record spells it, and a Russian button moved to [unconfirmed])."""
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(module)).failed == 0

@@ -240,19 +240,6 @@ def read_count(text: str, language: str | None = None) -> Reading:
     return Reading(value, reason, _label(hit) if hit is not None else None)
 
 
-def _ambiguity(text: str, code: str | None) -> str | None:
-    """Why an age is null when its shape reads as two units in one language ("5m ago")."""
-    from .labels import prepare
-
-    key = prepare(clean(text))[2]
-    for c in [code] if code else HL_CODES:
-        units = load_catalog(c).ambiguous.get(key)
-        if units:
-            return (f"{text!r} reads as {' or '.join(units)} in the {c} catalog (one spelling for "
-                    "several units), so its age is unknown")
-    return None
-
-
 def parse_relative_age(text: str, language: str | None = None) -> timedelta | None:
     """A relative age ("3 жыл бұрын", "Год назад", "منذ يومين") as a timedelta.
 
@@ -264,7 +251,7 @@ def parse_relative_age(text: str, language: str | None = None) -> timedelta | No
     1095
     >>> parse_relative_age("Неделю назад")
     datetime.timedelta(days=7)
-    >>> parse_relative_age("منذ سنتين").days
+    >>> parse_relative_age("قبل سنتين").days  # YouTube's ar dual, no digit
     730
     >>> parse_relative_age("Premieres in 2 hours")
     datetime.timedelta(days=-1, seconds=79200)
@@ -357,7 +344,7 @@ def is_ui_chrome(line: str, language: str | None = None) -> bool:
     comment whose whole text is "Thanks" reads as chrome too, so call this where the page's
     layout expects chrome (around the comments, after the description), not on every line.
 
-    >>> is_ui_chrome("Show less"), is_ui_chrome("12 replies", "en"), is_ui_chrome("Свернуть", "ru")
+    >>> is_ui_chrome("Show less"), is_ui_chrome("12 replies", "en"), is_ui_chrome("Weniger anzeigen", "de")
     (True, True, True)
     >>> is_ui_chrome("Pinned by @MachineLearningStreetTalk")
     True
