@@ -21,7 +21,7 @@ from prefect.artifacts import (
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.curate import _submit_bounded, create_artifacts, task_runner_for
+from flows.curate import BATCH_TASK, _submit_bounded, batch_items, create_artifacts, task_runner_for
 from pageclean import parallel
 from pageclean import reprocess as lib
 from pageclean.io import curated as store
@@ -38,7 +38,7 @@ def select(raw: str, curated: str, batch_size: int, every: bool, where: str | No
     return selection, lib.plan_pages(raw, selection, batch_size)
 
 
-@task(name="reprocess-batch")
+@task(name="reprocess-batch", **BATCH_TASK)
 def reprocess_batch(raw: str, curated: str, job_id: str, batch_no: int, items: list, max_bytes: int,
                     now: datetime, pseudonymize_authors: bool = False):
     """The batch's report, and the id of the process that parsed it (as ``curate_batch``)."""
@@ -100,7 +100,8 @@ def reprocess(
         local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
         try:
             with parallel.pool((workers or parallel.default_workers()) if local else 1, len(plan.batches)) as n:
-                jobs = ((reprocess_batch, (raw, curated, job_id, b, items, max_bytes, now, pseudonymize_authors))
+                jobs = ((reprocess_batch, (raw, curated, job_id, b, batch_items(items, local), max_bytes, now,
+                                        pseudonymize_authors))
                         for b, items in enumerate(plan.batches))
                 for future in _submit_bounded(jobs, n + 1 if local else len(plan.batches)):
                     report, _ = future.result()
