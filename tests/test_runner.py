@@ -208,8 +208,8 @@ def test_big_pages_are_spread_over_batches_by_bytes(tmp_path):
 
 
 def test_a_big_folder_gets_bigger_batches_while_every_process_keeps_four(tmp_path, monkeypatch):
-    """``spread`` (4 x the parsing processes) grows the byte limit to the bytes over ``spread``,
-    capped at MAX_BATCH_BYTES: fewer Prefect tasks, each process still busy to the end."""
+    """With 2 ``processes`` the byte limit grows to the bytes over 4 x 2 tasks, capped at
+    MAX_BATCH_BYTES: fewer Prefect tasks, each process still busy to the end."""
     raw = tmp_path / "raw"
     raw.mkdir()
     for i in range(48):  # distinct sizes: no two of them can be copies
@@ -219,13 +219,49 @@ def test_a_big_folder_gets_bigger_batches_while_every_process_keeps_four(tmp_pat
     monkeypatch.setattr(runner, "MAX_BATCH_BYTES", 10**9)
     plain = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500)
     assert len(plain.batches) == 24  # 2 pages of ~1 KB under 2,500 bytes
-    spread = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500, spread=8)
-    assert 8 <= len(spread.batches) <= 9  # at most total / 8 bytes each, packed in listing order
-    assert all(sum(i.file.size for i in b) <= -(-total // 8) for b in spread.batches)
+    spread = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500, processes=2)
+    assert len(spread.batches) == 8  # 4 per process, of about equal bytes
+    sizes = [sum(i.file.size for i in b) for b in spread.batches]
+    assert max(sizes) - min(sizes) <= 2 * 1_047
+    assert max(sizes) <= -(-total * 5 // (4 * 8))  # at most a quarter over total / 8
     assert sorted(i.file.rel for b in spread.batches for i in b) == sorted(p.name for p in raw.iterdir())
-    monkeypatch.setattr(runner, "MAX_BATCH_BYTES", 5_000)  # the cap wins over total / spread
-    capped = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500, spread=8)
+    monkeypatch.setattr(runner, "MAX_BATCH_BYTES", 5_000)  # the cap wins over total / 8
+    capped = plan_run(str(raw), curated, batch_size=200, batch_bytes=2_500, processes=2)
     assert all(sum(i.file.size for i in b) <= 5_000 for b in capped.batches)
     assert len(capped.batches) == 12  # 4 pages of 1,000-1,047 bytes under 5,000 bytes
-    small = plan_run(str(raw), curated, batch_size=200, batch_bytes=50_000, spread=8)
-    assert len(small.batches) == 1  # spread never shrinks a batch below batch_bytes
+    small = plan_run(str(raw), curated, batch_size=200, batch_bytes=50_000, processes=2)
+    assert len(small.batches) == 1  # a folder one batch holds is not split below batch_bytes
+
+
+def test_batches_are_even_so_the_processes_finish_together(tmp_path):
+    """2,100 pages with --batch-size 200 are 11 batches, which on 2 processes leaves one process
+    parsing the last batch alone; for 2 processes (and for 3) they are 12 batches of 175 pages."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(2_100):
+        (raw / f"dump_{i:04d}.txt").write_bytes(b"x" * (100 + i))
+    curated = str(tmp_path / "curated")
+    alone = plan_run(str(raw), curated, batch_size=200)
+    assert len(alone.batches) == 11
+    for processes in (2, 3):
+        plan = plan_run(str(raw), curated, batch_size=200, processes=processes)
+        assert len(plan.batches) == 12
+        assert all(len(b) <= 200 for b in plan.batches)
+        assert {len(b) for b in plan.batches} == {175}  # pages limit the batches: equal pages
+        assert [i.file.rel for b in plan.batches for i in b] == [i.file.rel for b in alone.batches for i in b]
+
+
+def test_one_big_part_does_not_shatter_the_batches_after_it(tmp_path):
+    """Copies of one page stay in one batch however many there are; the pages after them still
+    fill batches of about equal bytes instead of one batch each."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(150):
+        (raw / f"a_copy_{i:03d}.txt").write_bytes(b"the same page")
+    for i in range(60):
+        (raw / f"b_{i:03d}.txt").write_bytes(b"y" * (20 + i))
+    plan = plan_run(str(raw), str(tmp_path / "curated"), batch_size=200, processes=2)
+    copies = [b for b in plan.batches if any(i.file.rel.startswith("a_") for i in b)]
+    assert len(copies) == 1 and sum(i.file.rel.startswith("a_") for i in copies[0]) == 150
+    assert len(plan.batches) <= 4
+    assert sum(len(b) for b in plan.batches) == 210
