@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
-import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-125x, to make real mojibake
+import ftfy
+import ftfy.bad_codecs  # registers sloppy-windows-125x, to make real mojibake
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from pageclean import decode
 from pageclean.decode import decode_and_repair, decode_bytes, repair
 from pageclean.errors import RejectError
 
@@ -100,3 +105,60 @@ def test_a_few_bad_bytes_stay_utf8(founding_bytes):
     assert d.encoding == "utf-8"
     assert "Рет қаралды" in d.text
     assert any("invalid byte" in r for r in d.repairs)
+
+
+# --- issue 11: one pass proves that ftfy would change no line ----------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL_PAGES = sorted(p for d in ("text", "html", "json") for p in (FIXTURES / d).iterdir())
+SPOILS = {  # real text, and the same text turned into the mojibake scrapers save
+    "as is": lambda t: t,
+    "utf-8 read as windows-1251": lambda t: t.encode("utf-8").decode("sloppy-windows-1251"),
+    "utf-8 read as windows-1252": lambda t: t.encode("utf-8").decode("sloppy-windows-1252"),
+    "utf-8 read as latin-1": lambda t: t.encode("utf-8").decode("latin-1"),
+}
+
+
+def _suspect_lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if not line.isascii() or "\x1b" in line]
+
+
+@pytest.mark.parametrize("spoil", SPOILS)
+@pytest.mark.parametrize("page", REAL_PAGES, ids=lambda p: p.name)
+def test_one_pass_check_agrees_with_ftfy_on_real_pages(page, spoil, monkeypatch):
+    """Where the one-pass check says ftfy leaves every line alone, ftfy does; and ``repair``
+    gives the same text and steps with the check as without it (ftfy on each line)."""
+    text = SPOILS[spoil](decode_bytes(page.read_bytes()).text.replace("\r", ""))
+    lines = _suspect_lines(text)
+    if decode._ftfy_leaves_alone("\n".join(lines)):
+        assert all(ftfy.fix_and_explain(line, decode.CONTENT_SAFE_FTFY).text == line for line in lines)
+    fast = repair(text)
+    monkeypatch.setattr(decode, "_ftfy_leaves_alone", lambda _lines: False)
+    assert fast == repair(text)
+
+
+def test_one_pass_check_takes_clean_pages_and_leaves_spoiled_ones(founding_bytes):
+    """The check is not vacuous: a clean real page passes it, its mojibake does not."""
+    text = founding_bytes.decode("utf-8")
+    assert decode._ftfy_leaves_alone("\n".join(_suspect_lines(text)))
+    spoiled = SPOILS["utf-8 read as windows-1251"](text)
+    assert not decode._ftfy_leaves_alone("\n".join(_suspect_lines(spoiled)))
+
+
+# Characters ftfy treats specially (mojibake letters, C1 and other controls, separators, combining
+# marks, NBSP, surrogates) among ordinary letters of several scripts.
+_TRICKY = st.sampled_from(list(
+    "aZ .,!?\u00a0\u00c3\u00c2\u00e2\u20ac\u0153\u00a9\u00ae\u00b0\u00d0\u00d8\u00d9\u0432\u0402\u0413\u0420"
+    "\u0421\u00e9\u0301\u0308\u2028\u2029\x85\x9d\x1b[\x00\x07\u200b\ufeff\ufffc\u206a\ud83d\udca9\u2014\u201c"
+    "\u00d7\u00b2\u221a\u00b1\u2248\u201a\u00c4\u03b2\u0394\u0101\u044f\u049b\u30c6\u4e2d\u0e01\u05d0"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(_TRICKY, max_size=12), min_size=1, max_size=6))
+@example(["1", "\u00c3 x"])  # ftfy's one anchored badness pattern, at the start of a later line
+@example(["Ya\u0301"])  # not NFC: ftfy composes it
+def test_one_pass_check_never_passes_a_line_ftfy_would_change(lines):
+    """Property: if the joined lines pass the check, ftfy changes none of them."""
+    if decode._ftfy_leaves_alone("\n".join(lines)):
+        for line in lines:
+            assert ftfy.fix_and_explain(line, decode.CONTENT_SAFE_FTFY).text == line

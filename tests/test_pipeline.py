@@ -274,3 +274,34 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters():
             pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), io.BytesIO())
     assert any("\ufffd" in link["url"] for link in result.rows["links"])
     assert any("surrogates" in w for w in result.rows["videos"][0]["warnings"])
+
+
+def test_a_text_dump_keeps_no_lone_surrogate_in_any_row(founding_bytes, monkeypatch):
+    """A text dump's lone surrogates (from a file name a filesystem could not decode, the sidecar,
+    or a repair that left one in the text) are replaced, and every row writes to Parquet."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pageclean import pipeline
+    from pageclean.decode import decode_and_repair
+    from pageclean.schema import TABLES
+
+    def leaves_one(data):
+        decoded = decode_and_repair(data)
+        at = decoded.text.index("\n", 2000)  # inside the description or the comments
+        decoded.text = decoded.text[:at] + " \ud800" + decoded.text[at:]
+        return decoded
+
+    monkeypatch.setattr(pipeline, "decode_and_repair", leaves_one)
+    meta = PageMeta("dump_\udcff.txt", len(founding_bytes), NOW, "sidecar",
+                    url="https://www.youtube.com/watch?v=dQw4w9WgXcQ&x=\ud83d", notes=["odd \udc80 note"])
+    result = process_page(founding_bytes, meta, NOW)
+    assert not result.rejected
+    for table, rows in result.rows.items():
+        if rows:
+            pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[table]), io.BytesIO())
+    video = result.rows["videos"][0]
+    assert video["source_path"] == "dump_\\xff.txt"
+    assert "lone surrogates replaced with U+FFFD" in video["encoding_repairs"]

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import ftfy
+from ftfy.badness import is_bad
+from ftfy.chardata import CONTROL_CHARS
 
 from pageclean.errors import RejectError
 
@@ -65,6 +68,15 @@ _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 # Bytes below 0x09: UTF-16 high bytes of Latin, Cyrillic and markup text; never in 8-bit text.
 _NOT_LOW_BYTES = bytes(range(0x09, 256))
 _C1 = re.compile("[\x80-\x9f]")
+# Characters that one of the fixers CONTENT_SAFE_FTFY runs changes wherever they stand: the
+# controls remove_control_chars strips (ESC, which starts a terminal escape, among them), C1
+# controls (fix_c1_controls), line and paragraph separators (fix_line_breaks) and surrogates
+# (fix_surrogates). Taken from ftfy's own table, so a new ftfy's list is followed.
+_FTFY_TOUCHES = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS)) + "\x80-\x9f\u2028\u2029\ud800-\udfff]")
+# The one pattern of ftfy's badness regex anchored to the start of its text ("^[ÃÂ] "): in lines
+# joined with "\n" it must also be looked for at the start of every other line.
+_BAD_LINE_START = re.compile("\n[ÃÂ] ")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -142,10 +154,12 @@ def repair(text: str) -> tuple[str, list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii() and "\x1b" not in text:
         return text, []
+    lines = text.split("\n")
+    if _ftfy_leaves_alone("\n".join(line for line in lines if not line.isascii() or "\x1b" in line)):
+        return text, []
     done: list[str] = []
     plans: list[list[tuple[str, str]]] = []
     untouched: list[int] = []
-    lines = text.split("\n")
     # A page repeats lines ("@handle 3 жыл бұрын" under each of a user's comments): ftfy is a pure
     # function of the line, so each distinct line is fixed once (a fifth of the founding example's).
     known: dict[str, tuple[str, list]] = {}
@@ -180,6 +194,20 @@ def repair(text: str) -> tuple[str, list[str]]:
                 lines[i] = fixed
                 break
     return "\n".join(lines), done
+
+
+def _ftfy_leaves_alone(lines: str) -> bool:
+    """True only if ``ftfy.fix_and_explain(line, CONTENT_SAFE_FTFY)`` returns every line of
+    ``lines`` unchanged, proven in one pass over them all instead of ~50 calls of ftfy a page.
+
+    Each enabled fixer leaves a line alone when: fix_encoding, if ftfy's badness regex finds nothing
+    (a match inside a line is a match in the joined text, its one anchored pattern aside, see
+    ``_BAD_LINE_START``); the others, if no character of ``_FTFY_TOUCHES`` is there; NFC, if the
+    text is normalized (nothing composes across a newline). False means "may change": the caller
+    runs ftfy line by line. ``tests/test_decode.py`` holds this against ftfy itself.
+    """
+    return not (_FTFY_TOUCHES.search(lines) or is_bad(lines) or _BAD_LINE_START.search(lines)) \
+        and unicodedata.is_normalized("NFC", lines)
 
 
 def decode_and_repair(data: bytes) -> Decoded:
