@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,11 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # A `pageclean run` started by a test stops its Prefect server when it ends, instead of leaving it
 # for the next run (tests that check the reuse set a linger of their own).
 os.environ.setdefault("PAGECLEAN_PREFECT_LINGER", "0")
+# The disk copy of the language catalogs (localize/catalog_cache.py) of this test session only:
+# the user's copy is neither read nor written, and every session starts by building the catalogs.
+_CATALOG_CACHE = tempfile.mkdtemp(prefix="pageclean-test-catalogs-")
+os.environ["PAGECLEAN_CACHE_DIR"] = _CATALOG_CACHE
+atexit.register(shutil.rmtree, _CATALOG_CACHE, True)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from datetime import timedelta
 import pytest
 
 from pageclean import localize
-from pageclean.localize import catalog, detect, parse_count, parse_relative_age
+from pageclean.localize import catalog, catalog_cache, detect, parse_count, parse_relative_age
 
 EXTRA = {
     "ro": {"ages": {"number_words": {"o": 1, "un": 1}}},
@@ -61,6 +61,7 @@ def with_extra_toml() -> Iterator[None]:
     real = catalog._read_toml
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(catalog, "_read_toml", lambda code: _merge(real(code), EXTRA.get(code, {})))
+        mp.setenv(catalog_cache.CACHE_ENV, "off")  # the disk copy holds the catalogs without EXTRA
         localize.clear_caches()
         yield
     localize.clear_caches()

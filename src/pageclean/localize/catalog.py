@@ -45,6 +45,7 @@ from importlib import resources
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from . import catalog_cache
 from ._text import chrome_key, clean, edge_words, squash
 
 # YouTube's hl codes, in the order of its own language menu.
@@ -420,7 +421,27 @@ def _drop_ambiguous_ages(cat: Catalog) -> None:
 
 @cache
 def load_catalog(code: str) -> Catalog:
-    """The merged catalog for one hl code (regional variants inherit their base's strings)."""
+    """The merged catalog for one hl code (regional variants inherit their base's strings): from
+    the disk copy of the catalogs when it fits this code and data (``catalog_cache``), else built."""
+    stored = _stored().get(code)
+    return stored if isinstance(stored, Catalog) else _build_catalog(code)
+
+
+@cache
+def _stored() -> dict[str, Catalog]:
+    return catalog_cache.load()
+
+
+def all_catalogs() -> dict[str, Catalog]:
+    """Every language's catalog. When they had to be built, they are written to the disk copy, so
+    the next process (a parsing process, a Dask worker, the next run) loads them instead."""
+    catalogs = {code: load_catalog(code) for code in HL_CODES}
+    if set(_stored()) != set(HL_CODES):
+        catalog_cache.save(catalogs)
+    return catalogs
+
+
+def _build_catalog(code: str) -> Catalog:
     loc = _babel_locale(code)
     if loc is not None:
         decimal, group = clean(get_decimal_symbol(loc)) or ",", get_group_symbol(loc)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import cache, lru_cache
 
 from ._text import NON_DIGITS, clean, squash
-from .catalog import COUNT_KINDS, HL_CODES, UNIT_SECONDS, Entry, load_catalog, rank
+from .catalog import COUNT_KINDS, HL_CODES, UNIT_SECONDS, Entry, all_catalogs, load_catalog, rank
 from .numbers import MAX_COUNT, NUMBER_RE, affix_owner, affix_regex, count_in, to_number
 
 # A UI label is short; longer lines are content and are rejected before any regex runs.
@@ -45,8 +45,8 @@ def whole_number(token: str, decimal: str) -> int | None:
 @cache
 def _global_keys() -> dict[str, tuple[Entry, ...]]:
     merged: dict[str, list[Entry]] = {}
-    for code in HL_CODES:
-        for key, entries in load_catalog(code).keys.items():
+    for catalog in all_catalogs().values():  # in HL_CODES order
+        for key, entries in catalog.keys.items():
             merged.setdefault(key, []).extend(entries)
     return {k: tuple(sorted(v, key=lambda e: rank(e.language))) for k, v in merged.items()}
 
