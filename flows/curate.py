@@ -6,6 +6,7 @@ extract, stage Parquet) -> publish (atomic renames) -> summary.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import secrets
 import time
@@ -20,7 +21,6 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -41,18 +41,6 @@ from pageclean.summary import RunSummary
 progress_hook: Callable[[str, int, int], None] | None = None
 
 
-def task_runner_for(dask_address: str | None = None):
-    """Where batch tasks run: threads of the flow's process (the flow's own task runner; their CPU
-    work goes to ``pageclean.parallel``'s process pool), or an existing Dask cluster
-    (``--dask-address tcp://scheduler:8786``), the scale-out path when one machine is not enough.
-    See ``pageclean/parallel.py`` for the figures behind this choice."""
-    if dask_address:
-        from prefect_dask import DaskTaskRunner
-
-        return DaskTaskRunner(address=dask_address)
-    return ThreadPoolTaskRunner()
-
-
 def _progress(stage: str, done: int, total: int) -> None:
     if progress_hook is not None:
         progress_hook(stage, done, total)
@@ -64,18 +52,11 @@ def plan(raw: str, curated: str, batch_size: int, max_bytes: int, processes: int
 
 
 # A batch's parameters are hundreds of file records: Prefect's default cache policy would hash
-# them all, and it walks them for upstream futures, both in the flow's process while the pool
-# parses (py-spy on 2,000 text dumps: ~0.9 s of the flow's CPU; with these, the flow's process used
-# 0.42-0.62 s of CPU in three runs against 0.67-0.84 s). A batch is never served from a cache:
-# it writes files.
+# them all, and it walks them for upstream futures (``quote`` stops that), both in the flow's
+# process while the pool parses (py-spy on 2,000 text dumps: ~0.9 s of the flow's CPU; with both,
+# the flow's process used 0.42-0.62 s of CPU in three runs against 0.67-0.84 s). A batch is never
+# served from a cache: it writes files.
 BATCH_TASK = {"cache_policy": NO_CACHE}
-
-
-def batch_items(items: list, local: bool) -> object:
-    """A batch's ``items`` as its task's argument: in Prefect's ``quote`` on the local runner, so
-    Prefect does not walk them; as they are on Dask, whose argument packing takes a tuple (a
-    ``quote`` is one) apart."""
-    return quote(items) if local else items
 
 
 @task(name="curate-batch", **BATCH_TASK)
@@ -118,11 +99,14 @@ def curate(
     lock_wait_seconds: float = 0.0,
     pseudonymize_authors: bool = False,
     workers: int | None = None,
+    dask_address: str | None = None,
 ) -> RunSummary:
     """Curate every new raw page under ``raw`` into the Parquet datasets under ``curated``.
 
     ``workers`` processes parse in parallel on this machine (None: one per core; 1: in the flow's
-    process). On a Dask task runner the cluster's workers parse instead.
+    process), or the workers of the Dask cluster at ``dask_address`` (``tcp://scheduler:8786``),
+    the scale-out path when one machine is not enough. Either way the batch tasks run in threads of
+    the flow's process and hand their pages over (see ``pageclean/parallel.py``).
     """
     logger = get_run_logger()
     started = time.monotonic()
@@ -133,29 +117,27 @@ def curate(
         summary.recovered_files = store.recover(curated)
         if summary.recovered_files:
             logger.info("finished publishing %d files a killed run left", summary.recovered_files)
-        # Batches parse in this machine's pool, unless the task runner ships them to a Dask cluster.
-        local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
-        wanted = workers or parallel.default_workers()
-        # Locally, batches are sized for the processes that parse them (see plan_run).
-        work = plan(raw, curated, batch_size, max_bytes, wanted if local else 1)
-        summary.files, summary.skipped_by_stat = work.files, work.skipped_by_stat
-        summary.batches = len(work.batches)
-        total_pages = sum(len(b) for b in work.batches)
-        logger.info("%d files, %d unchanged since the last run, %d to read in %d batches",
-                    work.files, work.skipped_by_stat, total_pages, len(work.batches))
-        _progress("pages", 0, total_pages)
-        progress = create_progress_artifact(0.0, description="pages curated, percent")
-        with parallel.pool(wanted if local else 1, len(work.batches)) as processes:
-            in_flight = processes + 1 if local else len(work.batches)  # one queued per busy process
-            jobs = ((curate_batch, (raw, curated, run_id, n, batch_items(items, local), max_bytes, now,
-                                     pseudonymize_authors))
-                    for n, items in enumerate(work.batches))
-            for future in _submit_bounded(jobs, in_flight):
-                report, pid = future.result()
-                summary.report.merge(report)
-                summary.parsed_in.add(pid)
-                _progress("pages", summary.report.pages, total_pages)
-                update_progress_artifact(progress, 100.0 * summary.report.pages / max(total_pages, 1))
+        with parallel.cluster(dask_address) if dask_address else contextlib.nullcontext() as on_cluster:
+            wanted = on_cluster or workers or parallel.default_workers()
+            # Batches are sized for the processes that parse them (see plan_run).
+            work = plan(raw, curated, batch_size, max_bytes, wanted)
+            summary.files, summary.skipped_by_stat = work.files, work.skipped_by_stat
+            summary.batches = len(work.batches)
+            total_pages = sum(len(b) for b in work.batches)
+            logger.info("%d files, %d unchanged since the last run, %d to read in %d batches",
+                        work.files, work.skipped_by_stat, total_pages, len(work.batches))
+            _progress("pages", 0, total_pages)
+            progress = create_progress_artifact(0.0, description="pages curated, percent")
+            with parallel.pool(1 if on_cluster else wanted, len(work.batches)) as processes:
+                in_flight = (on_cluster or processes) + 1  # one queued per busy process
+                jobs = ((curate_batch, (raw, curated, run_id, n, quote(items), max_bytes, now, pseudonymize_authors))
+                        for n, items in enumerate(work.batches))
+                for future in _submit_bounded(jobs, in_flight):
+                    report, pid = future.result()
+                    summary.report.merge(report)
+                    summary.parsed_in.add(pid)
+                    _progress("pages", summary.report.pages, total_pages)
+                    update_progress_artifact(progress, 100.0 * summary.report.pages / max(total_pages, 1))
         publish(curated, run_id)
     summary.seconds = time.monotonic() - started
     publish_artifacts(summary)
@@ -181,8 +163,5 @@ def _submit_bounded(jobs: Iterable[tuple], limit: int) -> Iterator[PrefectFuture
 
 
 def run_curate(workers: int | None = None, dask_address: str | None = None, **params) -> RunSummary:
-    """``curate`` with ``workers`` parsing processes here, or on the Dask cluster at ``dask_address``
-    (whose workers the caller warms up first: ``pageclean.dask_warmup``)."""
-    if not dask_address:
-        return curate(workers=workers, **params)
-    return curate.with_options(task_runner=task_runner_for(dask_address))(workers=1, **params)
+    """``curate`` with ``workers`` parsing processes here, or on the Dask cluster at ``dask_address``."""
+    return curate(workers=workers, dask_address=dask_address, **params)

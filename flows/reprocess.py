@@ -8,6 +8,7 @@ or finished by the next run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -18,10 +19,10 @@ from prefect.artifacts import (
     create_progress_artifact,
     update_progress_artifact,
 )
-from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
-from flows.curate import BATCH_TASK, _submit_bounded, batch_items, create_artifacts, task_runner_for
+from flows.curate import BATCH_TASK, _submit_bounded, create_artifacts
 from pageclean import parallel
 from pageclean import reprocess as lib
 from pageclean.io import curated as store
@@ -78,9 +79,10 @@ def reprocess(
     where: str | None = None,
     path_glob: str | None = None,
     workers: int | None = None,
+    dask_address: str | None = None,
 ) -> lib.ReprocessSummary:
     """Re-curate the pages an older pageclean wrote (or ``every`` page), narrowed by ``where`` / ``path_glob``;
-    ``workers`` parsing processes as in ``curate``."""
+    ``workers`` parsing processes here, or the Dask cluster at ``dask_address``, as in ``curate``."""
     logger = get_run_logger()
     started = time.monotonic()
     now = datetime.now(UTC)
@@ -97,13 +99,12 @@ def reprocess(
                     summary.selected, summary.criteria, total, len(plan.batches))
         _progress("pages", 0, total)
         progress = create_progress_artifact(0.0, description="pages reprocessed, percent")
-        local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
         try:
-            with parallel.pool((workers or parallel.default_workers()) if local else 1, len(plan.batches)) as n:
-                jobs = ((reprocess_batch, (raw, curated, job_id, b, batch_items(items, local), max_bytes, now,
-                                        pseudonymize_authors))
+            with (parallel.cluster(dask_address) if dask_address else contextlib.nullcontext() as on_cluster,
+                  parallel.pool(1 if on_cluster else workers or parallel.default_workers(), len(plan.batches)) as n):
+                jobs = ((reprocess_batch, (raw, curated, job_id, b, quote(items), max_bytes, now, pseudonymize_authors))
                         for b, items in enumerate(plan.batches))
-                for future in _submit_bounded(jobs, n + 1 if local else len(plan.batches)):
+                for future in _submit_bounded(jobs, (on_cluster or n) + 1):
                     report, _ = future.result()
                     summary.report.merge(report)
                     _progress("pages", summary.report.pages, total)
@@ -128,8 +129,5 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def run_reprocess(workers: int | None = None, dask_address: str | None = None, **params) -> lib.ReprocessSummary:
-    """``reprocess`` with ``workers`` parsing processes here, or on the Dask cluster at ``dask_address``
-    (as ``run_curate``)."""
-    if not dask_address:
-        return reprocess(workers=workers, **params)
-    return reprocess.with_options(task_runner=task_runner_for(dask_address))(workers=1, **params)
+    """``reprocess`` with ``workers`` parsing processes here, or on the Dask cluster at ``dask_address``."""
+    return reprocess(workers=workers, dask_address=dask_address, **params)

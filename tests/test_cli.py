@@ -216,7 +216,8 @@ def test_serve_takes_runs_production_options(tmp_path, monkeypatch):
     assert seen["spec"]["interval"] == 60 and seen["spec"]["cron"] is None
     assert seen["spec"]["parameters"] == {
         "raw": str(tmp_path / "raw"), "curated": str(tmp_path / "cur"), "batch_size": 50,
-        "max_bytes": 1000, "lock_wait_seconds": 5.0, "pseudonymize_authors": True, "workers": 3}
+        "max_bytes": 1000, "lock_wait_seconds": 5.0, "pseudonymize_authors": True, "workers": 3,
+        "dask_address": None}
 
 
 def test_prefect_internal_service_failures_stay_off_stderr(tmp_path):

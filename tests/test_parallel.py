@@ -38,13 +38,30 @@ def test_one_worker_or_one_batch():
 
 
 def test_dask_workers_are_warm_before_the_first_batch():
-    """The warm-up plugin loads the parsers, the catalogs and the flow's module on every worker."""
+    """The warm-up plugin loads the parsers and catalogs on every worker, and no Prefect."""
     from distributed import Client, LocalCluster
 
     from pageclean.dask_warmup import warm_cluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert warm_cluster(cluster.scheduler_address, modules=("flows.curate",)) == 2
+        assert warm_cluster(cluster.scheduler_address) == 2
         with Client(cluster.scheduler_address) as client:
-            states = client.run(lambda: (_state()[0], "flows.curate" in sys.modules))
-    assert list(states.values()) == [(len(HL_CODES), True)] * 2
+            states = client.run(lambda: (_state()[:2], "prefect" in sys.modules))
+    assert list(states.values()) == [((len(HL_CODES), True), False)] * 2
+
+
+def test_batches_on_a_dask_cluster_run_there_without_prefect(tmp_path):
+    """``parallel.cluster``: ``run`` ships the function to the workers, which parse it there; the
+    workers never import Prefect (nothing of it runs or is needed on a cluster)."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with parallel.cluster(cluster.scheduler_address) as threads:
+            assert threads == 2
+            (catalogs, runner_loaded, pid), where = parallel.run(_state)
+        with Client(cluster.scheduler_address) as client:
+            prefect_on_workers = client.run(lambda: "prefect" in sys.modules)
+    assert catalogs == len(HL_CODES) and runner_loaded
+    assert pid == where != os.getpid()
+    assert parallel._pool is None  # the flow's next run on this machine uses the local pool again
+    assert not any(prefect_on_workers.values())

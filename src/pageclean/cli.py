@@ -212,15 +212,15 @@ def _add_production_options(p: argparse.ArgumentParser) -> None:
                    help="processes parsing in parallel on this machine (default: %(default)s, "
                    "this machine's cores; 1 = in this process)")
     p.add_argument("--dask-address", metavar="tcp://HOST:8786",
-                   help="run the batches on an existing Dask cluster (prefect-dask) instead; "
-                   "--raw and --curated must then be paths or URLs every worker can reach")
+                   help="parse the batches on the workers of an existing Dask cluster instead (they "
+                   "need pageclean installed, not Prefect); --raw and --curated must then be paths "
+                   "or URLs every worker can reach")
     p.add_argument("--pseudonymize-authors", action="store_true",
                    help="store keyed pseudonyms instead of author handles; the key (16+ characters) "
                    "comes from the PAGECLEAN_AUTHOR_KEY environment variable, never the command line")
 
 
 DEFAULT_WORKERS = os.cpu_count() or 1
-FLOW_MODULE = "flows.curate"  # what a Dask worker imports to run the batch tasks
 
 
 def _positive_int(text: str) -> int:
@@ -408,7 +408,7 @@ def _start_early(args: argparse.Namespace):
     if args.dask_address:
         from pageclean.dask_warmup import start_warm_up
 
-        start_warm_up(args.dask_address, modules=(FLOW_MODULE,))
+        start_warm_up(args.dask_address)
     elif args.workers > 1:
         from pageclean import parallel
 
@@ -496,7 +496,7 @@ def _serve(args: argparse.Namespace) -> int:
             "raw": _absolute(args.raw), "curated": _absolute(args.curated), "batch_size": args.batch_size,
             "max_bytes": args.max_bytes, "lock_wait_seconds": args.wait,
             "pseudonymize_authors": args.pseudonymize_authors,
-            "workers": 1 if args.dask_address else args.workers,
+            "workers": args.workers, "dask_address": args.dask_address,
         },
     }
     supervisor = Supervisor(child_argv(spec), api_url, sys.stderr, verbose=args.verbose)

@@ -1,9 +1,9 @@
 """Dask workers that are ready before the first batch arrives.
 
-A fresh worker otherwise pays, inside the first batch it is sent, for importing Prefect's task
-engine, the flow's module and the parsers, and for building the language index: the first run on a
-new cluster was 3x slower than the next one. A worker plugin does that work on every worker (and on
-any worker that joins later). ``pageclean run`` installs it in the background as its very first
+A fresh worker otherwise pays, inside the first batch it is sent, for importing the parsers and
+loading the language catalogs and index. A worker plugin does that work on every worker (and on
+any worker that joins later). Workers run only the batch function (``pageclean.parallel.cluster``),
+so they never import Prefect. ``pageclean run`` installs it in the background as its very first
 step, so the workers warm up while the run itself starts Prefect and lists the raw folder; a batch
 that arrives at a worker still warming waits for the same imports instead of doing them twice.
 """

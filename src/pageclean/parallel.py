@@ -9,7 +9,10 @@ workers import the parsers and load the locale catalogs once (forkserver preload
 is measured by benchmarks/bench_core.py, bench_html.py and bench_pipeline.py (README, Measured).
 
 The flow starts the pool itself (``pool``), so ``pageclean run``, ``pageclean serve`` and a
-work-pool deployment all parse the same way.
+work-pool deployment all parse the same way. On a Dask cluster (``cluster``) the same tasks hand
+their batches to the cluster's workers instead: the first run on a fresh cluster, which had its
+workers import Prefect and start its task engine, took 1.7x as long as the next (0.58x the local
+pool's speed, benchmarks/bench_dask.py, 2026-12-02).
 """
 
 from __future__ import annotations
@@ -91,6 +94,31 @@ def start(workers: int) -> None:
                                 initargs=(env, all_warm))
     for _ in range(workers):  # the pool starts a process per task that finds none idle: start all now
         _pool.submit(int)
+
+
+@contextlib.contextmanager
+def cluster(address: str) -> Iterator[int]:
+    """Batches go to the Dask cluster at ``address`` for the duration; yields how many batches it
+    parses at once (its workers' threads).
+
+    As with the local pool, the Prefect tasks stay in the flow's process and ``run`` ships only the
+    batch function: the workers need pageclean, not Prefect or a route to the run's Prefect API, and
+    they load only the parsers and catalogs (the warm-up plugin, installed here if the caller has
+    not done it yet).
+    """
+    global _pool
+    from distributed import Client
+
+    from pageclean.dask_warmup import CONNECT_TIMEOUT_SECONDS, WarmUp
+
+    client = Client(address, timeout=CONNECT_TIMEOUT_SECONDS, set_as_default=False)
+    try:
+        client.register_plugin(WarmUp())
+        _pool = client.get_executor(pure=False)  # every batch is new work, even with equal arguments
+        yield max(sum(client.nthreads().values()), 1)
+    finally:
+        _pool = None
+        client.close()
 
 
 def stop() -> None:

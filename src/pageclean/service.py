@@ -245,11 +245,10 @@ def child_main(spec: dict) -> int:
     import flows.curate as flow_module
 
     flow = flow_module.curate
-    if spec.get("dask_address"):
+    if spec.get("dask_address"):  # the workers load the parsers before the first scheduled run
         from pageclean.dask_warmup import warm_cluster
 
-        warm_cluster(spec["dask_address"], modules=(flow_module.__name__,))
-        flow = flow.with_options(task_runner=flow_module.task_runner_for(spec["dask_address"]))
+        warm_cluster(spec["dask_address"])
     flow.serve(
         name=spec["name"], cron=spec.get("cron"), interval=spec.get("interval"), parameters=spec["parameters"],
         print_starting_message=False,
