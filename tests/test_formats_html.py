@@ -525,3 +525,16 @@ def test_served_page_availability_from_its_player_response():
     """A served page's ytInitialPlayerResponse says the video plays (OK); the 2017 DOM says nothing."""
     assert page_of("en-watch-full.html").availability == "ok"
     assert page_of("de-legacy-2017.html").availability is None
+
+
+def test_rendered_markers_are_found_past_other_yt_tags():
+    """The rendered-DOM check finds a marker after other ``<yt`` tags and only real markers; every
+    marker starts with the prefix the scan looks for."""
+    from pageclean.formats import selectors as sel
+    from pageclean.formats.html import _MARKER_PREFIX, is_rendered
+
+    assert all(marker.startswith(_MARKER_PREFIX) for marker in sel.RENDERED_MARKERS)
+    for marker in sel.RENDERED_MARKERS:
+        assert is_rendered(f"<html><ytd-app><yt-icon></yt-icon>{marker} class=x></html>")
+    assert not is_rendered("<html><ytd-app><yt-icon></yt-icon><ytd-watch-flex></html>")
+    assert not is_rendered('<script>var ytInitialData = {"a": "\\u003cytd-watch-flexy"};</script>')
