@@ -34,9 +34,9 @@ progress_hook: Callable[[str, int, int], None] | None = None
 
 @task(name="select", retries=2, retry_delay_seconds=2)  # I/O: a network filesystem can blip
 def select(raw: str, curated: str, batch_size: int, every: bool, where: str | None,
-           path_glob: str | None) -> tuple[lib.Selection, lib.PagePlan]:
+           path_glob: str | None, processes: int = 1) -> tuple[lib.Selection, lib.PagePlan]:
     selection = lib.select_pages(curated, every, where, path_glob)
-    return selection, lib.plan_pages(raw, selection, batch_size)
+    return selection, lib.plan_pages(raw, selection, batch_size, processes)
 
 
 @task(name="reprocess-batch", **BATCH_TASK)
@@ -91,7 +91,9 @@ def reprocess(
     with store.locked(curated, lock_wait_seconds, holder=f"pageclean {job_id} (pid {os.getpid()})"):
         summary.recovered_files = store.recover(curated)
         summary.rows_before = store.count_rows(curated)
-        selection, plan = select(raw, curated, batch_size, every, where, path_glob)
+        # Batches even for this machine's processes (a cluster's are counted once it is reached).
+        selection, plan = select(raw, curated, batch_size, every, where, path_glob,
+                                 1 if dask_address else workers or parallel.default_workers())
         summary.criteria, summary.selected = selection.criteria, len(selection.pages)
         summary.versions, summary.newer, summary.batches = selection.versions, selection.newer, len(plan.batches)
         total = sum(len(b) for b in plan.batches)

@@ -312,3 +312,25 @@ def test_a_file_rescraped_in_place_is_read_once(tmp_path, monkeypatch):
     assert dict(after["videos"].select("page_id", "pipeline_version").iter_rows()) == {first: OLD_VERSION,
                                                                                       second: __version__}
     assert _pages(after["comments"], second).height == _pages(before["comments"], second).height == 37
+
+
+def test_plan_pages_makes_even_batches_for_the_processes(tmp_path):
+    """A reprocess plan is packed like a run's: as few batches as the limits allow, a multiple of
+    the processes, even pages; every path of one page still in one batch."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    pages = {}
+    for i in range(21):
+        (raw / f"p{i:02d}.txt").write_bytes(b"x" * (100 + i))
+        pages[f"page{i:02d}"] = [f"p{i:02d}.txt"]
+    (raw / "p00-copy.txt").write_bytes(b"x" * 100)
+    pages["page00"].append("p00-copy.txt")
+    selection = rp.Selection(pages, "every page")
+    alone = rp.plan_pages(str(raw), selection, batch_size=5)
+    assert len(alone.batches) == 5  # 22 files, at most 5 a batch
+    even = rp.plan_pages(str(raw), selection, batch_size=5, processes=2)
+    assert len(even.batches) == 6
+    assert max(map(len, even.batches)) - min(map(len, even.batches)) <= 1
+    [with_copies] = [b for b in even.batches if any(i.file.rel.startswith("p00") for i in b)]
+    assert {i.file.rel for i in with_copies} >= {"p00.txt", "p00-copy.txt"}
+    assert sorted(i.file.rel for b in even.batches for i in b) == sorted(p.name for p in raw.iterdir())

@@ -47,7 +47,7 @@ from pageclean.io import swap
 from pageclean.io.fs import Root, open_root
 from pageclean.io.rawstore import RawFile, discover
 from pageclean.rowdiff import Changes, compare
-from pageclean.runner import BatchReport, WorkItem
+from pageclean.runner import DEFAULT_BATCH_BYTES, BatchReport, WorkItem, pack_batches
 from pageclean.schema import PARTITION_COLUMN, TABLES
 
 # Publishing order (see the module docstring): videos rows withdrawn, the other tables swapped, the
@@ -134,8 +134,11 @@ class PagePlan:
     missing: set[str]  # raw paths of selected pages that are no longer in the raw folder
 
 
-def plan_pages(raw: str | Root, selection: Selection, batch_size: int) -> PagePlan:
-    """The raw files of the selected pages, each once, in batches of about ``batch_size``.
+def plan_pages(raw: str | Root, selection: Selection, batch_size: int, processes: int = 1,
+               batch_bytes: int = DEFAULT_BATCH_BYTES) -> PagePlan:
+    """The raw files of the selected pages, each once, in batches of at most ``batch_size`` pages
+    and ``batch_bytes`` bytes, even for ``processes`` parsing processes as a run's are
+    (``runner.pack_batches``).
 
     Pages that share a path (a file re-scraped in place held both) and the paths of one page (copies of
     the same bytes) go into one batch, so the batch tells copies apart as a run does.
@@ -159,16 +162,8 @@ def plan_pages(raw: str | Root, selection: Selection, batch_size: int) -> PagePl
     for path, page in owner.items():
         paths_of[find(page)].add(path)
     found: dict[str, RawFile] = {f.rel: f for f in discover(raw) if f.rel in owner}
-    batches: list[list[WorkItem]] = []
-    current: list[WorkItem] = []
-    for key in sorted(paths_of):
-        items = [WorkItem(found[p]) for p in sorted(paths_of[key]) if p in found]
-        if current and len(current) + len(items) > batch_size:
-            batches.append(current)
-            current = []
-        current += items
-    if current:
-        batches.append(current)
+    parts = [[WorkItem(found[p]) for p in sorted(paths_of[key]) if p in found] for key in sorted(paths_of)]
+    batches = pack_batches([part for part in parts if part], batch_size, batch_bytes, processes)
     return PagePlan(batches, set(owner) - set(found))
 
 

@@ -262,11 +262,11 @@ def plan_run(raw_root: str, curated_root: str, batch_size: int, max_bytes: int |
         batch_bytes = max(batch_bytes, min(MAX_BATCH_BYTES, grown))
     raw = open_root(raw_root)
     parts = [part for group in units for part in _split(raw, group, batch_size, batch_bytes)]
-    return Plan(_balanced(parts, batch_size, batch_bytes, processes), skipped, files)
+    return Plan(pack_batches(parts, batch_size, batch_bytes, processes), skipped, files)
 
 
-def _balanced(parts: list[list[WorkItem]], batch_size: int, batch_bytes: int,
-              processes: int) -> list[list[WorkItem]]:
+def pack_batches(parts: list[list[WorkItem]], batch_size: int, batch_bytes: int,
+                 processes: int) -> list[list[WorkItem]]:
     """``parts`` (each kept whole, in order) packed into batches of at most ``batch_size`` pages
     and ``batch_bytes`` bytes; as few as those limits allow, rounded up to a multiple of
     ``processes``, each holding about the same bytes (pages when nothing has a size)."""
