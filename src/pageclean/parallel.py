@@ -11,7 +11,7 @@ is measured by benchmarks/bench_core.py, bench_html.py and bench_pipeline.py (RE
 The flow starts the pool itself (``pool``), so ``pageclean run``, ``pageclean serve`` and a
 work-pool deployment all parse the same way. On a Dask cluster (``cluster``) the same tasks hand
 their batches to the cluster's workers instead: the first run on a fresh cluster, which had its
-workers import Prefect and start its task engine, took 1.7x as long as the next (0.58x the local
+workers import Prefect and start its task engine, took 1.5x as long as the next (0.58x the local
 pool's speed, benchmarks/bench_dask.py, 2026-12-02).
 """
 
