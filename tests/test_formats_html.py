@@ -538,3 +538,38 @@ def test_rendered_markers_are_found_past_other_yt_tags():
         assert is_rendered(f"<html><ytd-app><yt-icon></yt-icon>{marker} class=x></html>")
     assert not is_rendered("<html><ytd-app><yt-icon></yt-icon><ytd-watch-flex></html>")
     assert not is_rendered('<script>var ytInitialData = {"a": "\\u003cytd-watch-flexy"};</script>')
+
+
+# --- issue 11: script objects parsed from the page's UTF-8 bytes --------------------------------
+
+SCRIPT_NAMES = ("ytInitialData", "ytInitialPlayerResponse")
+
+
+@pytest.mark.parametrize("page", sorted(HTML.glob("*.html")), ids=lambda p: p.name)
+def test_objects_from_the_utf8_bytes_equal_those_from_the_text(page):
+    """With the page's bytes, ``find_assigned`` gives what it gives from the text alone, on every
+    HTML fixture (served, rendered, legacy, consent wall)."""
+    data = page.read_bytes()
+    text = data.decode("utf-8")
+    for name in SCRIPT_NAMES:
+        assert jsonscript.find_assigned(text, name, data) == jsonscript.find_assigned(text, name)
+
+
+def test_the_bytes_path_is_taken_and_keeps_the_texts_answers(monkeypatch):
+    """The object comes from the bytes when orjson takes them there: with the text's decoders
+    broken, a served page's objects are still found. Pages it does not fit (more statements after
+    the object, multi-byte text and an alias before it, a BOM) give the text path's answer."""
+    data = (HTML / "en-watch-full.html").read_bytes()
+    text = data.decode("utf-8")
+    expected = {name: jsonscript.find_assigned(text, name) for name in SCRIPT_NAMES}
+    with monkeypatch.context() as mp:
+        mp.setattr(jsonscript, "_decode_value", lambda *_: pytest.fail("the text path ran"))
+        for name in SCRIPT_NAMES:
+            assert jsonscript.find_assigned(text, name, data) == expected[name]
+    tricky = ('<script>window["ytInitialData"] = window["ytInitialData"] || null; // «ключ» 🎧\n'
+              'var ytInitialData = {"a": "é🎧", "b": [1, 2]};var meta = {"x": 1};</script>'
+              '<script>var ytInitialPlayerResponse = {"p": "ü"} ;\n</script>')
+    for raw in (tricky.encode(), b"\xef\xbb\xbf" + tricky.encode()):
+        for name in SCRIPT_NAMES:
+            assert jsonscript.find_assigned(tricky, name, raw) == jsonscript.find_assigned(tricky, name)
+    assert jsonscript.find_assigned(tricky, "ytInitialData", tricky.encode()).value == {"a": "é🎧", "b": [1, 2]}

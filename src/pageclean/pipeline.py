@@ -139,8 +139,10 @@ def _parse_html(data: bytes, repairs: list[str]) -> tuple[ParsedPage, str]:
 
     decoded = decode_bytes(data)  # ftfy on a 1 MB document costs ~300 ms; fields cost a few ms
     repairs.extend(decoded.repairs)
+    # The bytes are the text as it is (UTF-8, nothing replaced or removed): JSON parses from them.
+    as_is = decoded.encoding == "utf-8" and set(decoded.repairs) <= {"bom:utf-8"}
     with _no_cyclic_gc():
-        page = parse_html(decoded.text)
+        page = parse_html(decoded.text, data if as_is else None)
     repairs.extend(_repair_fields(page))
     return page, decoded.encoding
 

@@ -32,9 +32,13 @@ _WS = re.compile(r"\s+")
 _MARKER_PREFIX = "<yt"  # tests/test_formats_html.py holds every marker to it
 
 
-def parse_html(text: str) -> ParsedPage:
-    """One watch page's HTML (decoded str) -> ParsedPage, or ``RejectError(not_a_watch_page)``."""
-    found = {name: jsonscript.find_assigned(text, name) for name in (sel.INITIAL_DATA_VAR, sel.PLAYER_RESPONSE_VAR)}
+def parse_html(text: str, utf8: bytes | None = None) -> ParsedPage:
+    """One watch page's HTML (decoded str) -> ParsedPage, or ``RejectError(not_a_watch_page)``.
+
+    ``utf8``: the page's bytes when ``text`` is exactly their UTF-8 decoding (a BOM aside), which
+    lets the script objects be parsed from them (``jsonscript.find_assigned``)."""
+    found = {name: jsonscript.find_assigned(text, name, utf8)
+             for name in (sel.INITIAL_DATA_VAR, sel.PLAYER_RESPONSE_VAR)}
     initial, player = (f.value if f is not None else None for f in found.values())
     rendered = is_rendered(text)
     if initial is not None:

@@ -40,6 +40,8 @@ _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][
 # quote whose string never ends (the page was cut inside it).
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[{}\[\],]|["\']')
 _SCRIPT_END = "</script"
+_SCRIPT_END_BYTES = _SCRIPT_END.encode()
+_WS_BYTES = (_WS + ";").encode()  # what may end a script after its object (as _fast_object strips)
 
 
 @dataclass(slots=True)
@@ -59,7 +61,7 @@ def find_assigned_object(text: str, name: str) -> dict | None:
     return found.value if found is not None else None
 
 
-def find_assigned(text: str, name: str) -> Assigned | None:
+def find_assigned(text: str, name: str, utf8: bytes | None = None) -> Assigned | None:
     """The object assigned to ``name``; a page cut inside it gives the members before the cut.
 
     Tries every occurrence of the name and returns the first that is an assignment of an object
@@ -67,20 +69,36 @@ def find_assigned(text: str, name: str) -> Assigned | None:
     When no occurrence decodes whole, the first one that runs to the end of its script (a
     truncated download) is closed after its last complete member and returned as ``truncated``.
 
+    ``utf8``: the bytes ``text`` was decoded from, when they are UTF-8 and decoded as they are (a
+    BOM aside). orjson then parses the object straight from them: slicing a 1 MB page's text and
+    encoding the slice back to UTF-8 for orjson cost more than the parse (ytInitialData: 3.5 ms
+    against 2.1 ms). Whatever orjson refuses there takes the text's path, so the result is the same.
+
     >>> found = find_assigned('var ytInitialData = {"a": 1, "b": [2, {"c": "unfinish', "ytInitialData")
     >>> found.value, found.truncated
     ({'a': 1, 'b': [2, {}]}, True)
     """
-    start = 0
+    start = raw_start = 0
+    needle = name.encode("ascii") if utf8 is not None and name.isascii() else None
     partial: Assigned | None = None
     while (at := text.find(name, start)) != -1:
         start = at + len(name)
+        # An ASCII name's n-th occurrence in the text is its n-th in the UTF-8 bytes: no byte of a
+        # multi-byte character is ASCII.
+        raw_at = -1
+        if needle is not None:
+            raw_at = utf8.find(needle, raw_start)  # type: ignore[union-attr]
+            raw_start = len(utf8) if raw_at == -1 else raw_at + len(needle)  # type: ignore[arg-type]
         if not _is_assignment_target(text, at):
             continue
         value_at = _value_start(text, at + len(name))
         if value_at is None:
             continue
-        found = _decode_value(text, value_at)
+        found = None
+        if raw_at != -1 and text[value_at] == "{":  # between name and value only ASCII: same offset
+            found = _fast_object_utf8(utf8, raw_at + (value_at - at))  # type: ignore[arg-type]
+        if found is None:
+            found = _decode_value(text, value_at)
         if isinstance(found, dict):
             return Assigned(found, value_at)
         if partial is None:
@@ -216,6 +234,22 @@ def _fast_object(text: str, pos: int) -> object | None:
             return orjson.loads(candidate[: exc.pos])
         except orjson.JSONDecodeError:
             return None
+
+
+def _fast_object_utf8(data: bytes, pos: int) -> dict | None:
+    """``_fast_object`` on the page's UTF-8 bytes, without copying them: the object at byte ``pos``
+    when it alone fills its script (up to ``;`` and ``</script``) and orjson takes it, else None."""
+    if data[pos : pos + 1] != b"{":
+        return None
+    end = data.find(_SCRIPT_END_BYTES, pos)
+    end = len(data) if end == -1 else end
+    while end > pos and data[end - 1] in _WS_BYTES:
+        end -= 1
+    try:
+        value = orjson.loads(memoryview(data)[pos:end])
+    except orjson.JSONDecodeError:
+        return None  # more statements after it, JS escapes, a cut page: the text's path decides
+    return value if isinstance(value, dict) else None
 
 
 def _decode_value(text: str, pos: int) -> object | None:
