@@ -67,7 +67,14 @@ class PrefectServer:
     def stop(self) -> None:
         if self.proc is not None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=60)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                # Prefect's server once took over 60 s to shut down on a loaded machine (its
+                # graceful stop waits on open connections); what these tests check is serve, and a
+                # server that dies outright is as much a server gone away.
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=30)
             self.proc = None
 
     def post(self, path: str, body: dict | None = None) -> object:
