@@ -265,3 +265,16 @@ def test_one_big_part_does_not_shatter_the_batches_after_it(tmp_path):
     assert len(copies) == 1 and sum(i.file.rel.startswith("a_") for i in copies[0]) == 150
     assert len(plan.batches) <= 4
     assert sum(len(b) for b in plan.batches) == 210
+
+
+def test_copies_that_must_stay_together_keep_the_count_a_multiple(tmp_path):
+    """Groups of same-size files (copies stay in one batch) make the page limit close batches
+    early; the plan then has one more batch per process, not one more batch."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(2_000):
+        (raw / f"d{i:04d}.txt").write_bytes(b"x" * (100 + i // 3))  # sizes repeat three times
+    plan = plan_run(str(raw), str(tmp_path / "curated"), batch_size=200, processes=2)
+    assert len(plan.batches) % 2 == 0
+    assert all(len(b) <= 200 for b in plan.batches)
+    assert sum(len(b) for b in plan.batches) == 2_000
