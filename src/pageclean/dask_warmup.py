@@ -26,29 +26,26 @@ CONNECT_TIMEOUT_SECONDS = 30
 class WarmUp(WorkerPlugin):
     name = "pageclean-warm-up"
 
-    def __init__(self, modules: tuple[str, ...] = ()) -> None:
-        self.modules = tuple(modules)
-
     async def setup(self, worker) -> None:
         # Off the worker's event loop, which must keep answering the scheduler's heartbeats.
-        await asyncio.get_running_loop().run_in_executor(None, parallel.warm, self.modules)
+        await asyncio.get_running_loop().run_in_executor(None, parallel.warm)
 
 
-def warm_cluster(address: str, modules: tuple[str, ...] = ()) -> int:
+def warm_cluster(address: str) -> int:
     """Install the warm-up on the cluster at ``address``; returns after every current worker ran
     it, with the number of workers."""
     with Client(address, timeout=CONNECT_TIMEOUT_SECONDS, set_as_default=False) as client:
-        client.register_plugin(WarmUp(modules))
+        client.register_plugin(WarmUp())
         return len(client.scheduler_info().get("workers", {}))
 
 
-def start_warm_up(address: str, modules: tuple[str, ...] = ()) -> threading.Thread:
+def start_warm_up(address: str) -> threading.Thread:
     """``warm_cluster`` in a background thread. A cluster that cannot be reached is not reported
     here: the run's own connection to it says so."""
 
     def warm() -> None:
         with contextlib.suppress(Exception):
-            warm_cluster(address, modules)
+            warm_cluster(address)
 
     thread = threading.Thread(target=warm, name="pageclean-dask-warm-up", daemon=True)
     thread.start()

@@ -141,10 +141,10 @@ def _with_pid(fn: Callable[..., T], args: tuple) -> tuple[T, int]:
     return fn(*args), os.getpid()
 
 
-def warm(extra_modules: tuple[str, ...] = ()) -> None:
-    """Import the parsers (and ``extra_modules``) and build the language index in this process:
-    what a pool worker or a Dask worker needs before its first batch."""
-    for name in (*PRELOAD, *extra_modules):
+def warm() -> None:
+    """Import the parsers and build the language index in this process: what a pool worker or a
+    Dask worker needs before its first batch."""
+    for name in PRELOAD:
         importlib.import_module(name)
     from pageclean import localize
     from pageclean.localize.catalog import HL_CODES
