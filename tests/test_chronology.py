@@ -108,3 +108,16 @@ def test_reply_older_than_its_parent():
     assert times.video == SCRAPED - timedelta(days=3 * 365)
     [warning] = times.warnings
     assert "comment 1 answers comment 0" in warning and "'2 years ago'" in warning and "'1 day ago'" in warning
+
+
+def test_comments_sharing_an_age_are_nulled_one_by_one():
+    """Comments that show the same age share one reading (page_times reads each distinct age once),
+    yet a conflict nulls only the comments in it: the others that show that age keep their time."""
+    page = _page(None, None, ("1 day ago", DAY), ("2 years ago", 2 * 365 * DAY), ("1 day ago", DAY),
+                 ("2 years ago", 2 * 365 * DAY))
+    page.comments[0].comment_id = "parent"
+    page.comments[1].comment_id, page.comments[1].parent_comment_id = "r1", "parent"
+    times = page_times(page, SCRAPED)
+    assert times.comments == [None, None, SCRAPED - timedelta(days=1), SCRAPED - timedelta(days=2 * 365)]
+    assert [t.precision for t in times.comment_times] == [None, None, "day", "year"]
+    assert len(times.warnings) == 1

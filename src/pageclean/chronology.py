@@ -209,21 +209,15 @@ def _english(amount: int, unit: str) -> str:
     return f"in {text}" if amount < 0 else f"{text} ago"
 
 
-def _age(text: str | None, seconds: int | None, scraped_at: datetime, language: str | None,
-         ) -> tuple[TimeWindow, str] | None:
+def _reading(text: str | None, seconds: int | None, scraped_at: datetime, language: str | None,
+             scrape_exact: bool) -> tuple[DerivedTime, tuple[TimeWindow, str] | None]:
+    """An age the page showed as (derived time, (window, description)), reading the label once."""
     found = shown_age(text, seconds, language)
-    if found is None:
-        return None
+    if found is None or seconds is None:  # shown_age is None without seconds
+        return NO_TIME, None
     amount, unit = found
-    return age_window(scraped_at, amount, unit), f"{text!r} ({_english(amount, unit)})"
-
-
-def _derived(text: str | None, seconds: int | None, scraped_at: datetime, language: str | None,
-             scrape_exact: bool) -> DerivedTime:
-    found = shown_age(text, seconds, language)
-    if found is None or seconds is None:
-        return NO_TIME
-    return age_time(scraped_at, seconds, *found, scrape_exact=scrape_exact)
+    return (age_time(scraped_at, seconds, amount, unit, scrape_exact=scrape_exact),
+            (age_window(scraped_at, amount, unit), f"{text!r} ({_english(amount, unit)})"))
 
 
 def page_times(page: ParsedPage, scraped_at: datetime, scrape_exact: bool = True) -> PageTimes:
@@ -235,9 +229,19 @@ def page_times(page: ParsedPage, scraped_at: datetime, scrape_exact: bool = True
     against anything.
     """
     language = page.ui_language
-    comment_times = [_derived(c.published_text, c.published_age_seconds, scraped_at, language, scrape_exact)
-                     for c in page.comments]
-    ages = [_age(c.published_text, c.published_age_seconds, scraped_at, language) for c in page.comments]
+    # A page shows few distinct ages ("3 жыл бұрын" under most of the founding example's 37
+    # comments: 3 distinct), and each reading is a pure function of the text and the seconds here;
+    # DerivedTime and the windows are frozen, so one reading serves every comment that shows it.
+    readings: dict[tuple[str | None, int | None], tuple[DerivedTime, tuple[TimeWindow, str] | None]] = {}
+    comment_times: list[DerivedTime] = []
+    ages: list[tuple[TimeWindow, str] | None] = []
+    for c in page.comments:
+        key = (c.published_text, c.published_age_seconds)
+        reading = readings.get(key)
+        if reading is None:
+            reading = readings[key] = _reading(*key, scraped_at, language, scrape_exact)
+        comment_times.append(reading[0])
+        ages.append(reading[1])
     warnings = _check_replies(page.comments, ages, comment_times)
 
     video: DerivedTime
@@ -246,8 +250,7 @@ def page_times(page: ParsedPage, scraped_at: datetime, scrape_exact: bool = True
         video = page_date_time(page.published_date)
         shown = date_window(page.published_date), f"{page.published_text or page.published_date.date().isoformat()!r}"
     else:
-        video = _derived(page.published_text, page.published_age_seconds, scraped_at, language, scrape_exact)
-        shown = _age(page.published_text, page.published_age_seconds, scraped_at, language)
+        video, shown = _reading(page.published_text, page.published_age_seconds, scraped_at, language, scrape_exact)
     # A scheduled video's comments come before its (future) publish time by design.
     if video.at is not None and shown is not None and shown[0].earliest <= scraped_at:
         dated = [(age[0].latest, i) for i, age in enumerate(ages)
@@ -262,10 +265,15 @@ def page_times(page: ParsedPage, scraped_at: datetime, scrape_exact: bool = True
                     f"the video's publish time {shown[1]} is after its comment {first}'s "
                     f"{earliest_comment[1]}: a video cannot be published after its comments, so "
                     "published_at is null")
+    related_by_text: dict[str | None, DerivedTime] = {}
     related = []
     for r in page.related:
-        found = text_age(r.published_text, language)
-        related.append(NO_TIME if found is None else age_time(scraped_at, *found, scrape_exact=scrape_exact))
+        time_of = related_by_text.get(r.published_text)
+        if time_of is None:
+            found = text_age(r.published_text, language)
+            time_of = NO_TIME if found is None else age_time(scraped_at, *found, scrape_exact=scrape_exact)
+            related_by_text[r.published_text] = time_of
+        related.append(time_of)
     return PageTimes(video, comment_times, warnings, related)
 
 
