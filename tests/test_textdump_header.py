@@ -11,8 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pageclean.formats.textdump import parse_textdump
+from pageclean.formats.textdump_lines import LABEL_SPLIT, label_parts
 
 TAIL = ["Guest interview about theorem provers.", "00:00 Intro", "2 Comments", "@a", "@a 1 year ago", "first",
         "@b", "@b 2 years ago", "second", "Next talk", "1:36:22", "Chan", "22K views"]
@@ -131,3 +134,11 @@ def test_unlabelled_header_says_why_a_count_or_age_is_null() -> None:
     assert page.view_count is None and page.published_age_seconds is None
     assert any("'zillion'" in w for w in page.warnings)
     assert any("'several'" in w for w in page.warnings)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 \t\u00a0\u2003•·|#")), max_size=24))
+def test_label_parts_skips_the_split_only_where_it_finds_nothing(text):
+    """``label_parts`` does not split a line with no separator; whatever the line, its parts are
+    the split's (empty parts and hashtags left out)."""
+    assert label_parts(text) == [p for p in LABEL_SPLIT.split(text) if p and not p.startswith("#")]

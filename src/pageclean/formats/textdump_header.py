@@ -11,7 +11,7 @@ from pageclean import localize
 from pageclean.localize import Label
 from pageclean.model import ParsedPage
 
-from .textdump_lines import COUNTER, LABEL_SPLIT, MAX_LABEL_LINE, Labels, Line, quote, seconds
+from .textdump_lines import COUNTER, LABEL_SPLIT, MAX_LABEL_LINE, Labels, Line, label_parts, quote, seconds
 
 # The title, views, channel (twice), age and subscriber lines sit in the first few lines; the
 # description starts after the last header label found within this many non-empty lines. Newer
@@ -88,7 +88,7 @@ def _read_line(text: str, labels: Labels) -> tuple[list[tuple[str, Label]], list
         return [(text, dated)], []
     # The views line may carry a date and more ("10,936 views  Mar 3, 2021  #tag"): it is read
     # when it starts with the views label; what else it holds is read or reported.
-    pieces = [p for p in LABEL_SPLIT.split(text) if p and not p.startswith("#")]
+    pieces = label_parts(text)
     if len(pieces) < 2:
         return None
     views = labels.match(pieces[0], "views")

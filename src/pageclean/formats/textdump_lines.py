@@ -17,6 +17,9 @@ DURATION = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}$")
 HANDLE = re.compile(r"@[\w.\-]+")
 # Separators YouTube puts between labels that share a line ("10,936 views  3 years ago").
 LABEL_SPLIT = re.compile(r"\s{2,}|\s*[•·|]\s*")
+# What every LABEL_SPLIT match holds. Most lines have none, and this search is ~2x cheaper than the
+# split (its \s* makes the engine try every position), so lines without one are not split.
+_SEPARATOR = re.compile(r"[•·|]|\s\s")
 # A counter as a button shows it: digits with at most a short compact affix ("12", "1.2K",
 # "22 М.", "1,2 тыс."). A time ("1:14:55") or a date never matches.
 COUNTER = re.compile(r"\d[\d.,\s]*(?:[^\d\s:/]{1,8})?")
@@ -34,6 +37,13 @@ def clean_line(line: str) -> str:
     if not line.isascii():  # str.translate costs ~1 ms a page; most lines need nothing
         line = _INVISIBLE.sub("", line).replace("\u00a0", " ").replace("\u202f", " ")
     return line.strip()
+
+
+def label_parts(text: str) -> list[str]:
+    """The parts of a line between label separators, hashtags left out ("#podcast" is a link)."""
+    if not _SEPARATOR.search(text):
+        return [text] if text and not text.startswith("#") else []
+    return [p for p in LABEL_SPLIT.split(text) if p and not p.startswith("#")]
 
 
 def quote(text: str) -> str:
@@ -77,7 +87,7 @@ class Labels:
         one = self.match(text, *kinds)
         if one is not None:
             return [(text, one)]
-        parts = [p for p in LABEL_SPLIT.split(text) if p and not p.startswith("#")]
+        parts = label_parts(text)
         if not parts or (len(parts) == 1 and parts[0] == text):
             return None
         # Hashtags share the views line in newer layouts ("10,936 views  3 years ago  #podcast");
