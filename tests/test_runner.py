@@ -106,6 +106,37 @@ def test_one_size_in_more_files_than_a_batch_holds_is_split_by_content(tmp_path)
     assert _table(curated, "videos")["page_id"].n_unique() == 6
 
 
+def test_big_files_are_grouped_by_content_the_same_in_threads(tmp_path, monkeypatch):
+    """The plan checksums big files in threads: the groups are the ones one thread makes, in the
+    same order, copies together, and a file that vanished after the listing stands alone."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    size = runner.THREADED_CHECKSUM_BYTES
+    for i in range(8):
+        (raw / f"p{i}.html").write_bytes(f"{i:08d}".encode() * (size // 8))
+    for i in (2, 5):
+        (raw / f"p{i}-copy.html").write_bytes((raw / f"p{i}.html").read_bytes())
+    items = [runner.WorkItem(f) for f in runner.discover(raw)]
+    (raw / "p7.html").unlink()  # listed, then gone: unreadable when checksummed
+    threads = []
+    real_checksums = runner._checksums
+
+    def counting(root, todo, n):
+        threads.append(n)
+        return real_checksums(root, todo, n)
+
+    monkeypatch.setattr(runner, "_checksums", counting)
+    root = runner.open_root(raw)
+    one = runner._split_units(root, [list(items)], batch_size=3, batch_bytes=10**12, threads=1)
+    two = runner._split_units(root, [list(items)], batch_size=3, batch_bytes=10**12, threads=2)
+    assert threads == [1, 2]
+    assert [[i.file.rel for i in part] for part in two] == [[i.file.rel for i in part] for part in one]
+    groups = {frozenset(i.file.rel for i in part) for part in two}
+    assert {"p2.html", "p2-copy.html"} in groups and {"p5.html", "p5-copy.html"} in groups
+    assert [part for part in two if part[0].file.rel == "p7.html"] == [[items[-1]]]
+    assert len(two) == 8
+
+
 # --- issue 9 item 3: rejects whose cause can pass are read again ------------------------------
 
 
