@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pageclean.errors import RejectError
+from pageclean.formats.display import utf16_slicer
 from pageclean.formats.innertube import parse_innertube
 
 FIXTURES = Path(__file__).parent / "fixtures" / "json"
@@ -444,3 +445,19 @@ def test_panel_ids_of_any_json_type_do_not_crash():
     page = parse_innertube(response)
     assert [(c.title, c.source) for c in page.chapters] == [("A", "creator"), ("B", "creator")]
     assert page.comment_count is None
+
+
+def test_attributed_offsets_count_utf16_code_units():
+    """commandRuns offsets count UTF-16 code units (as JavaScript strings do): an emoji before a
+    link is two of them, and the link's shown text is still cut right, on every run of the text."""
+    text = "a😀b see example.com/x and 😀😀 example.org"
+    units = text.encode("utf-16-le")
+
+    def offset(sub: str) -> int:  # the run's start as the page's JavaScript counts it
+        return len(text[: text.index(sub)].encode("utf-16-le")) // 2
+
+    shown_at = utf16_slicer(text)
+    assert len(units) // 2 == len(text) + 3
+    assert shown_at(offset("example.com/x"), len("example.com/x")) == "example.com/x"
+    assert shown_at(offset("example.org"), len("example.org")) == "example.org"
+    assert utf16_slicer("plain example.net")(6, 11) == "example.net"
