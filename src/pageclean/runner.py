@@ -42,6 +42,7 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # a real watch page is 0.5-2 MB; 32 MB is 
 # 2,000 text dumps of 18 KB 69-77 vs 130-163 ms; 400 watch pages of 1 MB 0.30 vs 0.16 s).
 THREADED_CHECKSUM_BYTES = 256 * 1024
 
+
 def author_pseudonymizer() -> Pseudonymizer:
     """The keyed pseudonymizer from ``PAGECLEAN_AUTHOR_KEY``; a ConfigError when it is missing."""
     key = os.environ.get(KEY_ENV, "")
