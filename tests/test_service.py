@@ -50,3 +50,45 @@ def test_verbose_keeps_tracebacks_whole():
 def test_a_traceback_at_the_end_of_the_output_is_not_lost():
     text = "Traceback (most recent call last):\n  File \"x\", line 1\nValueError: bad\n"
     assert _emitted(text) == [("    ValueError: bad  (traceback hidden; -v shows it)", True)]
+
+
+def _group_traceback() -> str:
+    """A real Python exception-group traceback, as Prefect's runner died with when its poller gave
+    up during an API outage (``anyio`` task groups raise ``ExceptionGroup``)."""
+    import traceback
+
+    def poller() -> None:
+        raise RuntimeError("Service exceeded error threshold.")
+
+    try:
+        try:
+            poller()
+        except RuntimeError as inner:
+            raise ExceptionGroup("unhandled errors in a TaskGroup", [ExceptionGroup("inner", [inner])]) from None
+    except ExceptionGroup as group:
+        return "".join(traceback.format_exception(group))
+
+
+def test_an_exception_group_traceback_becomes_its_innermost_exception():
+    """Python prints a group's traceback indented under "|" and "+" rails: it is folded like any
+    traceback, into the innermost exception, and the line after it passes as it is."""
+    group = _group_traceback()
+    assert group.lstrip().startswith("+ Exception Group Traceback")  # the shape this test is about
+    text = "Examples of recent errors:\n" + group + "05:10:00.100 | INFO    | prefect.runner - stopped\n"
+    lines = _emitted(text)
+    assert lines == [
+        ("Examples of recent errors:", False),
+        ("    RuntimeError: Service exceeded error threshold.  (traceback hidden; -v shows it)", True),
+        ("05:10:00.100 | INFO    | prefect.runner - stopped", False),
+    ]
+    assert [line for line, _ in _emitted(text, verbose=True)] == text.splitlines()
+
+
+def test_a_traceback_chained_after_a_group_is_folded_too():
+    """A plain traceback right after a group's is read as the next block, not as part of the group."""
+    text = _group_traceback() + "Traceback (most recent call last):\n  File \"x\", line 1\nValueError: bad\n"
+    lines = _emitted(text)
+    assert [line.strip() for line, _ in lines] == [
+        "RuntimeError: Service exceeded error threshold.  (traceback hidden; -v shows it)",
+        "ValueError: bad  (traceback hidden; -v shows it)",
+    ]

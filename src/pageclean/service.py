@@ -45,6 +45,11 @@ FOLD_FLUSH_SECONDS = 0.3  # a traceback's last line is final once nothing follow
 _CHAIN_LINES = ("The above exception was the direct cause of the following exception:",
                 "During handling of the above exception, another exception occurred:")
 _LEVEL = re.compile(r"\|\s*(WARNING|ERROR|CRITICAL)\s*\|")
+# Python 3.11 prints an exception group indented, every line under a "|" or "+" rail; its first
+# line is this (Prefect's runner raised one when its poller gave up during an API outage).
+_GROUP_START = "+ Exception Group Traceback (most recent call last):"
+# An exception's own line inside such a traceback: "  | RuntimeError: Service exceeded ...".
+_RAILED_EXCEPTION = re.compile(r"^[\s|]*([A-Za-z_][\w.]*(?::.*)?)$")
 
 
 class Supervisor:
@@ -149,6 +154,14 @@ class Supervisor:
         fold_output(stream, emit, verbose=self.verbose)
 
 
+def _last_railed_exception(block: list[str]) -> str | None:
+    """The innermost exception of an exception group's traceback: its last exception line."""
+    for line in reversed(block):
+        if (found := _RAILED_EXCEPTION.match(line)) and "|" in line:
+            return found.group(1)
+    return None
+
+
 def fold_output(stream: IO[str], emit: Callable[[str, bool], None], verbose: bool = False) -> None:
     """Pass ``stream``'s lines to ``emit(line, alarming)``; each traceback becomes one line, its
     final exception, unless ``verbose``. ``alarming`` marks warnings, errors and tracebacks."""
@@ -162,16 +175,18 @@ def fold_output(stream: IO[str], emit: Callable[[str, bool], None], verbose: boo
     threading.Thread(target=read, daemon=True).start()
     block: list[str] = []  # the traceback being read
     last_exception: str | None = None  # its final line so far; a chained exception may follow
+    in_group = False  # the block is an exception group's: it ends at the first line off its rails
 
     def flush() -> None:
-        nonlocal block, last_exception
+        nonlocal block, last_exception, in_group
         if block:
             if verbose:
                 for line in block:
                     emit(line, True)
             else:
-                emit(f"    {last_exception or block[-1]}  (traceback hidden; -v shows it)", True)
-        block, last_exception = [], None
+                final = last_exception or _last_railed_exception(block) or block[-1]
+                emit(f"    {final}  (traceback hidden; -v shows it)", True)
+        block, last_exception, in_group = [], None, False
 
     while True:
         try:
@@ -183,12 +198,21 @@ def fold_output(stream: IO[str], emit: Callable[[str, bool], None], verbose: boo
             flush()
             return
         if line.startswith("Traceback (most recent call last):"):
-            if last_exception is None and block:
+            if last_exception is None and block and not in_group:
                 block.append(line)  # a chained traceback, after its "The above exception..." line
             else:
                 flush()
                 block = [line]
             continue
+        if line.lstrip().startswith(_GROUP_START) and not (block and not in_group and last_exception is None):
+            flush()
+            block, in_group = [line], True
+            continue
+        if in_group:
+            if line.startswith((" ", "\t", "|", "+")) or not line.strip():
+                block.append(line)
+                continue
+            flush()  # the line after the group is an ordinary one
         if block:
             if line.startswith((" ", "\t")) or line.strip() in _CHAIN_LINES or not line.strip():
                 block.append(line)
