@@ -92,3 +92,27 @@ def test_a_traceback_chained_after_a_group_is_folded_too():
         "RuntimeError: Service exceeded error threshold.  (traceback hidden; -v shows it)",
         "ValueError: bad  (traceback hidden; -v shows it)",
     ]
+
+
+def _chained(cause: BaseException, effect: type[BaseException], message: str) -> str:
+    """A real traceback of ``effect`` raised from ``cause``, as Python prints the chain."""
+    import traceback
+
+    try:
+        try:
+            raise cause
+        except BaseException as exc:
+            raise effect(message) from exc
+    except BaseException as exc:
+        return "".join(traceback.format_exception(exc))
+
+
+def test_a_chain_through_an_exception_group_folds_into_one_line():
+    """A group that causes a plain exception, and a plain one that causes a group: each chain is one
+    line, its final exception, and nothing of it is passed on."""
+    group_first = _chained(ExceptionGroup("group", [RuntimeError("inner")]), ValueError, "outer")
+    plain_first = _chained(KeyError("k"), lambda m: ExceptionGroup(m, [RuntimeError("innermost")]), "wrapped")
+    for text, final in ((group_first, "ValueError: outer"), (plain_first, "RuntimeError: innermost")):
+        assert "Exception Group Traceback" in text and "The above exception" in text
+        lines = _emitted(text + "after\n")
+        assert lines == [(f"    {final}  (traceback hidden; -v shows it)", True), ("after", False)]

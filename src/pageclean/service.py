@@ -204,13 +204,19 @@ def fold_output(stream: IO[str], emit: Callable[[str, bool], None], verbose: boo
                 flush()
                 block = [line]
             continue
-        if line.lstrip().startswith(_GROUP_START) and not (block and not in_group and last_exception is None):
-            flush()
-            block, in_group = [line], True
+        if line.lstrip().startswith(_GROUP_START):
+            if not (block and last_exception is None):  # else chained, after "The above exception..."
+                flush()
+            block.append(line)
+            in_group = True
             continue
         if in_group:
             if line.startswith((" ", "\t", "|", "+")) or not line.strip():
                 block.append(line)
+                continue
+            if line.strip() in _CHAIN_LINES:  # a traceback chained after the group follows
+                block.append(line)
+                in_group = False
                 continue
             flush()  # the line after the group is an ordinary one
         if block:
