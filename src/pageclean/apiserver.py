@@ -293,10 +293,40 @@ def _tail(path: Path, lines: int = 15) -> str:
 # -- the server process ------------------------------------------------------------------------
 
 
+def _batch_reflection_without_fk_chase() -> None:
+    """Make alembic's batch mode reflect only the table it rebuilds, not every table its foreign
+    keys lead to: a new database's migrations get ~40% faster with the same schema.
+
+    On SQLite each of Prefect's ~140 batch operations (``op.batch_alter_table``) reflects its
+    table, and SQLAlchemy reflects every table a foreign key points to as well (``resolve_fks``,
+    default True): 423 reflections where 142 are needed, ~4 s of a ~10 s migration here. Alembic
+    needs no more of a referred table than its name and columns, and builds a stub when the table
+    was not reflected (``ApplyBatchImpl._setup_referent``); SQLAlchemy added ``resolve_fks=False``
+    for exactly this ("reduce SQL overhead for omitted tables", 1.3.0 changelog). A migration
+    that asks for its own ``reflect_kwargs`` keeps them. ``tests/test_apiserver.py`` migrates a
+    database both ways and checks that the schemas are the same.
+    """
+    from alembic.operations import base
+
+    plain = base.Operations.batch_alter_table
+    if getattr(plain, "_pageclean", False):
+        return
+
+    def batch_alter_table(self, table_name, *args, reflect_kwargs=None, **kwargs):
+        reflect_kwargs = dict(reflect_kwargs or {})
+        reflect_kwargs.setdefault("resolve_fks", False)
+        return plain(self, table_name, *args, reflect_kwargs=reflect_kwargs, **kwargs)
+
+    batch_alter_table._pageclean = True  # type: ignore[attr-defined]
+    base.Operations.batch_alter_table = batch_alter_table  # type: ignore[method-assign]
+
+
 def _serve(fd: int, lease_path: Path, state_path: Path, linger: float) -> None:
     import threading
 
     import uvicorn
+
+    _batch_reflection_without_fk_chase()
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets=None) -> None:
