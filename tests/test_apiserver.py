@@ -183,3 +183,31 @@ def test_faster_batch_reflection_migrates_to_the_same_schema(tmp_path):
     assert _comparable(changed["schema"]) == _comparable(shipped["schema"])
     assert changed["version"] == shipped["version"]
     assert changed["reflected"] < shipped["reflected"] * 0.6, (changed["reflected"], shipped["reflected"])
+
+
+def test_batch_reflection_change_leaves_an_unknown_alembic_alone(monkeypatch):
+    """An alembic whose batch_alter_table has no reflect_kwargs keeps its own method (the server
+    would otherwise fail every migration on an unexpected argument); a known one is wrapped once."""
+    from alembic.operations import base
+
+    def without_reflect_kwargs(self, table_name, schema=None):
+        return (table_name, schema)
+
+    monkeypatch.setattr(base.Operations, "batch_alter_table", without_reflect_kwargs)
+    apiserver._batch_reflection_without_fk_chase()
+    assert base.Operations.batch_alter_table is without_reflect_kwargs
+
+    seen = []
+
+    def with_reflect_kwargs(self, table_name, schema=None, reflect_kwargs=None):
+        seen.append(dict(reflect_kwargs or {}))
+
+    monkeypatch.setattr(base.Operations, "batch_alter_table", with_reflect_kwargs)
+    apiserver._batch_reflection_without_fk_chase()
+    wrapped = base.Operations.batch_alter_table
+    assert wrapped is not with_reflect_kwargs
+    apiserver._batch_reflection_without_fk_chase()
+    assert base.Operations.batch_alter_table is wrapped  # a second call does not wrap the wrapper
+    base.Operations.batch_alter_table(None, "flow_run", schema=None)
+    base.Operations.batch_alter_table(None, "flow_run", reflect_kwargs={"resolve_fks": True})
+    assert seen == [{"resolve_fks": False}, {"resolve_fks": True}]
