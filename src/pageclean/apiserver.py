@@ -295,7 +295,7 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 def _batch_reflection_without_fk_chase() -> None:
     """Make alembic's batch mode reflect only the table it rebuilds, not every table its foreign
-    keys lead to: a new database's migrations get ~40% faster with the same schema.
+    keys lead to: a new database's migrations take about a third less time, same schema.
 
     On SQLite each of Prefect's ~140 batch operations (``op.batch_alter_table``) reflects its
     table, and SQLAlchemy reflects every table a foreign key points to as well (``resolve_fks``,
