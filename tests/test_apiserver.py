@@ -211,3 +211,68 @@ def test_batch_reflection_change_leaves_an_unknown_alembic_alone(monkeypatch):
     base.Operations.batch_alter_table(None, "flow_run", schema=None)
     base.Operations.batch_alter_table(None, "flow_run", reflect_kwargs={"resolve_fks": True})
     assert seen == [{"resolve_fks": False}, {"resolve_fks": True}]
+
+
+# Builds the server's app as uvicorn does, then the in-process clients Prefect's services build,
+# with or without the server's create_app change; prints whether each client got the server's
+# app and how often logging was set up again.
+APP_ONCE = textwrap.dedent('''\
+    import json, sys
+    from prefect.logging import configuration
+    from prefect.server.api import server as prefect_server
+    from pageclean import apiserver
+    if sys.argv[1] == "changed":
+        apiserver._one_app_per_server()
+    app = prefect_server.create_app()
+    calls = 0
+    plain = configuration.setup_logging
+    def counted(*args, **kwargs):
+        global calls
+        calls += 1
+        return plain(*args, **kwargs)
+    configuration.setup_logging = counted
+    from prefect.server.api.clients import OrchestrationClient
+    from prefect.server.events.clients import PrefectServerEventsAPIClient
+    clients = [OrchestrationClient(), PrefectServerEventsAPIClient()]
+    print(json.dumps({"same": [c._http_client._transport.app is app for c in clients],
+                      "setup_logging": calls}))
+''')
+
+
+def test_services_get_the_server_app_without_setting_up_logging_again(tmp_path):
+    """Prefect's in-process clients get the app the server runs, as they do without the change,
+    and no longer set up logging (and hash every setting) to find it."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(apiserver.SERVER_ENV, PREFECT_HOME=str(tmp_path))
+    procs = {how: subprocess.Popen([sys.executable, "-c", APP_ONCE, how], env=env, cwd=tmp_path, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for how in ("shipped", "changed")}
+    out = {}
+    for how, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr[-3000:]
+        out[how] = json.loads(stdout.splitlines()[-1])
+    assert out["shipped"] == {"same": [True, True], "setup_logging": 2}  # what the change saves
+    assert out["changed"] == {"same": [True, True], "setup_logging": 0}
+
+
+def test_create_app_with_arguments_still_goes_to_prefect(monkeypatch):
+    """Only the no-argument call is answered from the first app; the change is made once."""
+    from prefect.server.api import server as prefect_server
+
+    calls = []
+
+    def create_app(*args, **kwargs):
+        calls.append((args, kwargs))
+        return object()
+
+    monkeypatch.setattr(prefect_server, "create_app", create_app)
+    apiserver._one_app_per_server()
+    once = prefect_server.create_app
+    apiserver._one_app_per_server()
+    assert prefect_server.create_app is once is not create_app
+    assert once() is once() and len(calls) == 1
+    assert once(ephemeral=True) is not once()
+    assert calls == [((), {}), ((), {"ephemeral": True})]

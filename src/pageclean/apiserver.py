@@ -324,12 +324,44 @@ def _batch_reflection_without_fk_chase() -> None:
     base.Operations.batch_alter_table = batch_alter_table  # type: ignore[method-assign]
 
 
+def _one_app_per_server() -> None:
+    """Make Prefect's ``create_app()`` without arguments return the app this server runs, as its
+    cache would, without hashing every setting and setting up logging again first.
+
+    Prefect's services build in-process API clients with ``create_app()`` ("invoking it with no
+    arguments will point it to the currently running server instance", prefect/server/api/
+    clients.py). Each call serialises all settings for the cache key and re-reads the logging
+    configuration before it finds the cached app: ~0.3 s of CPU a call here, twice while the
+    services start, before the server answers its first request. This server's settings never
+    change, so the app the first call built is the answer to every later one; a call with
+    arguments goes to Prefect as before. ``tests/test_apiserver.py`` checks that the services'
+    clients get the same app.
+    """
+    from prefect.server.api import server as prefect_server
+
+    create_app = prefect_server.create_app
+    if getattr(create_app, "_pageclean", False):
+        return
+    built: list = []
+
+    def create_app_once(*args, **kwargs):
+        if args or kwargs:
+            return create_app(*args, **kwargs)
+        if not built:
+            built.append(create_app())
+        return built[0]
+
+    create_app_once._pageclean = True  # type: ignore[attr-defined]
+    prefect_server.create_app = create_app_once
+
+
 def _serve(fd: int, lease_path: Path, state_path: Path, linger: float) -> None:
     import threading
 
     import uvicorn
 
     _batch_reflection_without_fk_chase()
+    _one_app_per_server()
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets=None) -> None:
