@@ -276,3 +276,70 @@ def test_create_app_with_arguments_still_goes_to_prefect(monkeypatch):
     assert once() is once() and len(calls) == 1
     assert once(ephemeral=True) is not once()
     assert calls == [((), {}), ((), {"ephemeral": True})]
+
+
+# Runs the server's fork-beside migration on a PREFECT_HOME, the way _serve does, and prints what
+# happened: whether it forked, whether the fork succeeded, the database's revision against the
+# head of Prefect's migrations, and whether a second call (the database exists now) forks again.
+FORK = textwrap.dedent('''\
+    import json, os, socket, sqlite3, sys
+    from alembic.script import ScriptDirectory
+    from prefect.server.database import provide_database_interface
+    from prefect.server.database.alembic_commands import alembic_config
+    from pageclean import apiserver
+    if sys.argv[1] == "failing":
+        def fail(db):
+            raise RuntimeError("no migrations today")
+        apiserver._create_db = fail
+    sock = socket.socket()
+    pid = apiserver._migrate_beside(sock.fileno())
+    ok = apiserver._wait_for_migration(pid)
+    path = os.path.join(os.environ["PREFECT_HOME"], "prefect.db")
+    version = None
+    if os.path.exists(path):
+        version = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    again = apiserver._migrate_beside(sock.fileno())
+    config = alembic_config()  # Prefect's, with the SQLite migrations its env.py points it at
+    config.set_main_option("version_locations", str(provide_database_interface().orm.versions_dir))
+    print(json.dumps({"forked": pid is not None and pid != os.getpid(), "ok": ok, "version": version,
+                      "head": ScriptDirectory.from_config(config).get_current_head(), "again": again}))
+''')
+
+
+def _fork_migration(tmp_path: Path, how: str, **env_extra: str) -> tuple[dict, str]:
+    import json
+
+    home = tmp_path / how
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(apiserver.SERVER_ENV, PREFECT_HOME=str(home), **env_extra)
+    proc = subprocess.run([sys.executable, "-c", FORK, how], env=env, cwd=home, text=True,
+                          capture_output=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.splitlines()[-1]), proc.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork is taken on Linux only")
+def test_new_database_is_migrated_in_a_fork_beside_the_server(tmp_path):
+    """A new database is migrated to the head of Prefect's migrations in a forked process, and
+    only once: with the database there, the server's start forks nothing."""
+    out, _ = _fork_migration(tmp_path, "new")
+    assert out["forked"] and out["ok"]
+    assert out["head"] is not None and out["version"] == out["head"]
+    assert out["again"] is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork is taken on Linux only")
+def test_failed_fork_migration_leaves_it_to_the_server(tmp_path):
+    """A fork whose migrations fail says so in the server's log and leaves the database to the
+    server's own start, which migrates it as Prefect does."""
+    out, log = _fork_migration(tmp_path, "failing")
+    assert out["forked"] and not out["ok"]
+    assert "no migrations today" in log and "the server migrates it itself" in log
+
+
+def test_no_fork_for_a_database_the_user_named(tmp_path):
+    """With a database URL set, the server migrates it as Prefect ships (no fork, nothing created)."""
+    own = tmp_path / "own.db"
+    out, _ = _fork_migration(tmp_path, "own", PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{own}")
+    assert not out["forked"] and out["ok"] and out["version"] is None and not own.exists()
