@@ -150,11 +150,17 @@ MIGRATE = textwrap.dedent('''\
 ''')
 
 
+def _prefect_env(home: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without its Prefect settings, on the PREFECT_HOME ``home``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(settings, PREFECT_HOME=str(home))
+    return env
+
+
 def _migrated(tmp_path: Path, how: str) -> subprocess.Popen:
     home = tmp_path / how
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(home)
+    env = _prefect_env(home)
     return subprocess.Popen([sys.executable, "-c", MIGRATE, how], env=env, cwd=home, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -244,8 +250,7 @@ def test_services_get_the_server_app_without_setting_up_logging_again(tmp_path):
     and no longer set up logging (and hash every setting) to find it."""
     import json
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(apiserver.SERVER_ENV, PREFECT_HOME=str(tmp_path))
+    env = _prefect_env(tmp_path, **apiserver.SERVER_ENV)
     procs = {how: subprocess.Popen([sys.executable, "-c", APP_ONCE, how], env=env, cwd=tmp_path, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for how in ("shipped", "changed")}
@@ -311,8 +316,7 @@ def _fork_migration(tmp_path: Path, how: str, **env_extra: str) -> tuple[dict, s
 
     home = tmp_path / how
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(apiserver.SERVER_ENV, PREFECT_HOME=str(home), **env_extra)
+    env = _prefect_env(home, **apiserver.SERVER_ENV, **env_extra)
     proc = subprocess.run([sys.executable, "-c", FORK, how], env=env, cwd=home, text=True,
                           capture_output=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -421,11 +421,11 @@ def _wait_for_migration(pid: int | None) -> bool:
     """Wait for the fork of ``_migrate_beside``; False (and a line in the log) if it failed."""
     if pid is None:
         return True
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0:
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code == 0:
         return True
-    print(f"pageclean: migrating the new database beside the server's start failed "
-          f"({os.waitstatus_to_exitcode(status)}); the server migrates it itself", file=sys.stderr, flush=True)
+    print(f"pageclean: migrating the new database beside the server's start failed ({code}); "
+          "the server migrates it itself", file=sys.stderr, flush=True)
     return False
 
 
